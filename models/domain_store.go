@@ -1,0 +1,249 @@
+package models
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// DomainSummary is a domain with its products counted by status.
+type DomainSummary struct {
+	Domain
+	Products       int64
+	ProductsByStat map[string]int64
+}
+
+// ListDomains returns all domains by name with product counts.
+func (s *Store) ListDomains(ctx context.Context) ([]DomainSummary, error) {
+	var domains []Domain
+	if err := s.db.WithContext(ctx).Order("name, id").Find(&domains).Error; err != nil {
+		return nil, internal("list domains", err)
+	}
+	counts, err := s.productCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DomainSummary, len(domains))
+	for i, d := range domains {
+		out[i] = DomainSummary{Domain: d, ProductsByStat: counts[d.ID]}
+		for _, n := range counts[d.ID] {
+			out[i].Products += n
+		}
+	}
+	return out, nil
+}
+
+// AllDomains returns every domain by name, without counts (for selects).
+func (s *Store) AllDomains(ctx context.Context) ([]Domain, error) {
+	var domains []Domain
+	err := s.db.WithContext(ctx).Order("name, id").Find(&domains).Error
+	return domains, internal("list domains", err)
+}
+
+// productCounts counts products per domain and status.
+func (s *Store) productCounts(ctx context.Context) (map[uint]map[string]int64, error) {
+	var rows []struct {
+		DomainID uint
+		Status   string
+		N        int64
+	}
+	err := s.db.WithContext(ctx).Model(&Product{}).Select("domain_id, status, count(*) AS n").
+		Group("domain_id, status").Scan(&rows).Error
+	if err != nil {
+		return nil, internal("count products", err)
+	}
+	counts := map[uint]map[string]int64{}
+	for _, r := range rows {
+		if counts[r.DomainID] == nil {
+			counts[r.DomainID] = map[string]int64{}
+		}
+		counts[r.DomainID][r.Status] = r.N
+	}
+	return counts, nil
+}
+
+// GetDomain finds a domain by slug.
+func (s *Store) GetDomain(ctx context.Context, slug string) (*Domain, error) {
+	return getDomain(s.db.WithContext(ctx), slug)
+}
+
+func getDomain(tx *gorm.DB, slug string) (*Domain, error) {
+	var d Domain
+	err := tx.Where("slug = ?", slug).Take(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "There is no domain %q.", truncate(slug, 63))
+	}
+	return &d, internal("get domain", err)
+}
+
+// CheckDomain normalizes and validates in, including slug uniqueness;
+// currentID is the domain being edited (0 when creating).
+func (s *Store) CheckDomain(ctx context.Context, in *DomainInput, currentID uint) FieldErrors {
+	in.Normalize()
+	errs := in.Validate()
+	if _, bad := errs["slug"]; !bad {
+		var n int64
+		s.db.WithContext(ctx).Model(&Domain{}).Where("slug = ? AND id <> ?", in.Slug, currentID).Count(&n)
+		if n > 0 {
+			errs.Add("slug", msgDomainSlugTaken)
+		}
+	}
+	return errs
+}
+
+// CreateDomain registers a domain.
+func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (*Domain, error) {
+	if !p.CanCreateDomain() {
+		return nil, Errorf(EFORBIDDEN, "Only admins can register domains.")
+	}
+	if err := s.CheckDomain(ctx, &in, 0).Err(); err != nil {
+		return nil, conflictIfTaken(err)
+	}
+	d := &Domain{Status: DomainActive}
+	d.apply(in)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "created", "domain", d.ID, d.Slug, nil, d.auditFields())
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
+		return nil, slugTaken(msgDomainSlugTaken)
+	}
+	return d, internal("create domain", err)
+}
+
+// UpdateDomain changes a domain's details.
+func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in DomainInput) (*Domain, error) {
+	var d *Domain
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if d, err = getDomain(tx, slug); err != nil {
+			return err
+		}
+		if !p.CanEditDomain(d) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can edit it.", d.Name)
+		}
+		if err := s.CheckDomain(ctx, &in, d.ID).Err(); err != nil {
+			return conflictIfTaken(err)
+		}
+		if !p.Admin && !p.listedIn(in.Owners) {
+			return &Error{Code: EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: FieldErrors{"owners": "Keep yourself (or a group you are in) among the owners, or ask an admin to hand the domain over."}}
+		}
+		before := d.auditFields()
+		d.apply(in)
+		if err := tx.Save(d).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
+		return nil, slugTaken(msgDomainSlugTaken)
+	}
+	return d, internal("update domain", err)
+}
+
+// SetDomainStatus retires a domain (all its products must be retired first)
+// or brings a retired one back.
+func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status string) (*Domain, error) {
+	if status != DomainActive && status != DomainRetired {
+		return nil, Errorf(EINVALID, "A domain is either active or retired.")
+	}
+	var d *Domain
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if d, err = getDomain(tx, slug); err != nil {
+			return err
+		}
+		if !p.CanDeleteDomain(d) {
+			return Errorf(EFORBIDDEN, "Only admins can retire or reactivate domains.")
+		}
+		if d.Status == status {
+			return nil
+		}
+		if status == DomainRetired {
+			var live int64
+			if err := tx.Model(&Product{}).Where("domain_id = ? AND status <> ?", d.ID, StatusRetired).Count(&live).Error; err != nil {
+				return err
+			}
+			if live > 0 {
+				return Errorf(ECONFLICT, "%s still has %d product(s) that are not retired. Retire them first.", d.Name, live)
+			}
+		}
+		before := d.auditFields()
+		d.Status = status
+		if err := tx.Model(d).Update("status", status).Error; err != nil {
+			return err
+		}
+		action := "retired"
+		if status == DomainActive {
+			action = "reactivated"
+		}
+		return s.audit(tx, p, action, "domain", d.ID, d.Slug, before, d.auditFields())
+	})
+	return d, internal("set domain status", err)
+}
+
+// DeleteDomain deletes a domain that has no products.
+func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		d, err := getDomain(tx, slug)
+		if err != nil {
+			return err
+		}
+		if !p.CanDeleteDomain(d) {
+			return Errorf(EFORBIDDEN, "Only admins can delete domains.")
+		}
+		var n int64
+		if err := tx.Model(&Product{}).Where("domain_id = ?", d.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return Errorf(ECONFLICT, "%s still has %d product(s). Delete or move them first.", d.Name, n)
+		}
+		if err := tx.Delete(d).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "deleted", "domain", d.ID, d.Slug, d.auditFields(), nil)
+	})
+	return internal("delete domain", err)
+}
+
+const (
+	msgDomainSlugTaken  = "Another domain already uses this slug."
+	msgProductSlugTaken = "Another product in this domain already uses this slug."
+)
+
+func slugTaken(msg string) error {
+	return &Error{Code: ECONFLICT, Message: msg, Fields: FieldErrors{"slug": msg}}
+}
+
+// conflictIfTaken turns a validation failure that is only about a taken slug
+// into a conflict, so the API answers 409 for duplicates and 422 otherwise.
+func conflictIfTaken(err error) error {
+	var e *Error
+	if errors.As(err, &e) && len(e.Fields) == 1 {
+		if msg := e.Fields["slug"]; msg == msgDomainSlugTaken || msg == msgProductSlugTaken {
+			return slugTaken(msg)
+		}
+	}
+	return err
+}
+
+// audit writes an audit entry inside the caller's transaction.
+func (s *Store) audit(tx *gorm.DB, p Principal, action, entityType string, id uint, key string, before, after map[string]string) error {
+	return tx.Create(&AuditEntry{
+		At: s.now(), Actor: p.Label(), Action: action, EntityType: entityType,
+		EntityID: id, EntityKey: key, Changes: diffFields(before, after),
+	}).Error
+}
+
+// AuditLog returns the newest entries for one entity, newest first.
+func (s *Store) AuditLog(ctx context.Context, entityType string, id uint, limit int) ([]AuditEntry, error) {
+	var entries []AuditEntry
+	err := s.db.WithContext(ctx).Where("entity_type = ? AND entity_id = ?", entityType, id).
+		Order("at DESC, id DESC").Limit(limit).Find(&entries).Error
+	return entries, internal("audit log", err)
+}

@@ -1,0 +1,129 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// Migrate applies every pending schema migration; applied ones are recorded
+// in the table schema_migrations. It is safe to run at every start.
+func (s *Store) Migrate(ctx context.Context) error {
+	m := gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
+		TableName:                 "schema_migrations",
+		IDColumnName:              "id",
+		IDColumnSize:              255,
+		UseTransaction:            true,
+		ValidateUnknownMigrations: true,
+	}, migrations())
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// AppliedMigrations lists the ids of applied migrations, oldest first.
+func (s *Store) AppliedMigrations(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table("schema_migrations").Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
+// migrations lists the schema's versions. Each one declares the tables as
+// they were at that version (types local to the function), so that later
+// changes to the models never change what an old migration does.
+func migrations() []*gormigrate.Migration {
+	return []*gormigrate.Migration{{
+		ID: "0001_initial",
+		Migrate: func(tx *gorm.DB) error {
+			type Domain struct {
+				ID          uint   `gorm:"primaryKey"`
+				Slug        string `gorm:"size:63;not null;uniqueIndex:idx_domains_slug"`
+				Name        string `gorm:"size:100;not null;index:idx_domains_name"`
+				Description string `gorm:"size:2000;not null;default:''"`
+				Owners      string `gorm:"type:text;not null"`
+				Status      string `gorm:"size:16;not null;default:active"`
+				CreatedAt   time.Time
+				UpdatedAt   time.Time
+			}
+			type Product struct {
+				ID                  uint         `gorm:"primaryKey"`
+				DomainID            uint         `gorm:"not null;uniqueIndex:idx_products_domain_slug,priority:1"`
+				Domain              *Domain      `gorm:"constraint:OnDelete:RESTRICT"`
+				Slug                string       `gorm:"size:63;not null;uniqueIndex:idx_products_domain_slug,priority:2"`
+				Name                string       `gorm:"size:100;not null;index:idx_products_name"`
+				Owner               string       `gorm:"size:254;not null"`
+				Description         string       `gorm:"size:2000;not null;default:''"`
+				Purpose             string       `gorm:"size:2000;not null;default:''"`
+				Status              string       `gorm:"size:16;not null;index:idx_products_status"`
+				Classification      string       `gorm:"size:16;not null;index:idx_products_classification"`
+				ContainsPII         bool         `gorm:"column:contains_pii;not null;default:false"`
+				Tags                string       `gorm:"type:text;not null"`
+				FreshnessSLAMinutes int64        `gorm:"column:freshness_sla_minutes;not null;default:0"`
+				SearchText          string       `gorm:"type:text;not null"`
+				CreatedAt           time.Time
+				UpdatedAt           time.Time
+			}
+			type OutputPort struct {
+				ID        uint     `gorm:"primaryKey"`
+				ProductID uint     `gorm:"not null;index:idx_output_ports_product"`
+				Product   *Product `gorm:"constraint:OnDelete:CASCADE"`
+				Position  int    `gorm:"not null"`
+				Name      string `gorm:"size:63;not null"`
+				Type      string `gorm:"size:16;not null"`
+				Location  string `gorm:"size:500;not null"`
+			}
+			type AuditEntry struct {
+				ID         uint      `gorm:"primaryKey"`
+				At         time.Time `gorm:"not null;index:idx_audit_entity,priority:3"`
+				Actor      string    `gorm:"size:300;not null"`
+				Action     string    `gorm:"size:32;not null"`
+				EntityType string    `gorm:"size:32;not null;index:idx_audit_entity,priority:1"`
+				EntityID   uint      `gorm:"not null;index:idx_audit_entity,priority:2"`
+				EntityKey  string    `gorm:"size:200;not null"`
+				Changes    string    `gorm:"type:text;not null"`
+			}
+			type User struct {
+				ID            uint   `gorm:"primaryKey"`
+				Issuer        string `gorm:"size:300;not null;uniqueIndex:idx_users_identity,priority:1"`
+				Subject       string `gorm:"size:300;not null;uniqueIndex:idx_users_identity,priority:2"`
+				Email         string `gorm:"size:254;not null;index:idx_users_email"`
+				EmailVerified bool   `gorm:"not null;default:false"`
+				Name          string `gorm:"size:200;not null"`
+				Groups        string `gorm:"type:text;not null"`
+				Admin         bool   `gorm:"not null;default:false"`
+				CreatedAt     time.Time
+				UpdatedAt     time.Time
+				LastLoginAt   *time.Time
+			}
+			type Session struct {
+				ID         uint      `gorm:"primaryKey"`
+				TokenHash  string    `gorm:"size:64;not null;uniqueIndex:idx_sessions_token"`
+				UserID     uint      `gorm:"not null;index:idx_sessions_user"`
+				User       *User     `gorm:"constraint:OnDelete:CASCADE"`
+				CreatedAt  time.Time `gorm:"not null"`
+				LastSeenAt time.Time `gorm:"not null"`
+				ExpiresAt  time.Time `gorm:"not null;index:idx_sessions_expires"`
+			}
+			type APIToken struct {
+				ID         uint   `gorm:"primaryKey"`
+				UserID     uint   `gorm:"not null;index:idx_api_tokens_user"`
+				User       *User  `gorm:"constraint:OnDelete:CASCADE"`
+				Name       string `gorm:"size:100;not null"`
+				TokenHash  string `gorm:"size:64;not null;uniqueIndex:idx_api_tokens_hash"`
+				Role       string `gorm:"size:16;not null;default:''"`
+				CreatedAt  time.Time
+				ExpiresAt  *time.Time
+				LastUsedAt *time.Time
+				RevokedAt  *time.Time
+			}
+			return tx.Migrator().CreateTable(&Domain{}, &Product{}, &OutputPort{}, &AuditEntry{}, &User{}, &Session{}, &APIToken{})
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("api_tokens", "sessions", "users", "audit_entries", "output_ports", "products", "domains")
+		},
+	}}
+}

@@ -1,0 +1,326 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// ProductFilter selects and pages products; the same fields come from page
+// query strings and API query strings.
+type ProductFilter struct {
+	Q              string `query:"q"`
+	Domain         string `query:"domain"`
+	Status         string `query:"status"`
+	Classification string `query:"classification"`
+	Page           int    `query:"page"`
+	PerPage        int    `query:"per_page"`
+}
+
+// Normalize trims the filter and clamps paging to sane bounds.
+func (f *ProductFilter) Normalize() {
+	f.Q = strings.TrimSpace(f.Q)
+	if len(f.Q) > 200 {
+		f.Q = f.Q[:200]
+	}
+	f.Domain = strings.ToLower(strings.TrimSpace(f.Domain))
+	f.Status = strings.ToLower(strings.TrimSpace(f.Status))
+	f.Classification = strings.ToLower(strings.TrimSpace(f.Classification))
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 || f.PerPage > 100 {
+		f.PerPage = 50
+	}
+}
+
+// Validate reports filter values that cannot match anything.
+func (f *ProductFilter) Validate() FieldErrors {
+	errs := FieldErrors{}
+	if f.Status != "" && !oneOf(f.Status, Statuses()) {
+		errs.Add("status", "Unknown status; use one of: "+strings.Join(Statuses(), ", ")+".")
+	}
+	if f.Classification != "" && !oneOf(f.Classification, Classifications()) {
+		errs.Add("classification", "Unknown classification; use one of: "+strings.Join(Classifications(), ", ")+".")
+	}
+	return errs
+}
+
+// ProductPage is one page of a filtered product list.
+type ProductPage struct {
+	Items   []Product
+	Total   int64
+	Page    int
+	PerPage int
+}
+
+// Pages is the number of pages (at least 1).
+func (p ProductPage) Pages() int {
+	if p.Total == 0 {
+		return 1
+	}
+	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
+}
+
+// escapeLike escapes LIKE wildcards so user text matches literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListProducts returns one page of products matching f, by name, each with
+// its domain (output ports are not loaded).
+func (s *Store) ListProducts(ctx context.Context, f ProductFilter) (ProductPage, error) {
+	f.Normalize()
+	page := ProductPage{Page: f.Page, PerPage: f.PerPage}
+	q := s.db.WithContext(ctx).Model(&Product{})
+	if f.Q != "" {
+		q = q.Where(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.Q))+"%")
+	}
+	if f.Domain != "" {
+		q = q.Where("domain_id = (SELECT id FROM domains WHERE slug = ?)", f.Domain)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Classification != "" {
+		q = q.Where("classification = ?", f.Classification)
+	}
+	if err := q.Count(&page.Total).Error; err != nil {
+		return page, internal("count products", err)
+	}
+	if page.Total == 0 {
+		return page, nil
+	}
+	err := q.Preload("Domain").Order("name, id").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
+	return page, internal("list products", err)
+}
+
+// GetProduct finds a product by its domain's slug and its own, with its
+// domain and output ports.
+func (s *Store) GetProduct(ctx context.Context, domainSlug, slug string) (*Product, error) {
+	return getProduct(s.db.WithContext(ctx), domainSlug, slug)
+}
+
+func getProduct(tx *gorm.DB, domainSlug, slug string) (*Product, error) {
+	var p Product
+	err := tx.Joins("Domain").
+		Preload("OutputPorts", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Where(`"Domain".slug = ? AND products.slug = ?`, domainSlug, slug).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "There is no data product %s/%s.", truncate(domainSlug, 63), truncate(slug, 63))
+	}
+	return &p, internal("get product", err)
+}
+
+// CheckProduct normalizes and validates in, including the domain's existence
+// and slug uniqueness; current is the product being edited (nil when creating).
+// It returns the target domain when it exists.
+func (s *Store) CheckProduct(ctx context.Context, in *ProductInput, current *Product) (*Domain, FieldErrors) {
+	return checkProduct(s.db.WithContext(ctx), in, current)
+}
+
+func checkProduct(tx *gorm.DB, in *ProductInput, current *Product) (*Domain, FieldErrors) {
+	in.Normalize()
+	errs := in.Validate()
+	var domain *Domain
+	if in.Domain != "" {
+		d, err := getDomain(tx, in.Domain)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			errs.Add("domain", "There is no domain \u201c"+truncate(in.Domain, 63)+"\u201d.")
+		case err != nil:
+			errs.Add("domain", "Could not look up the domain; try again.")
+		case d.Status == DomainRetired && (current == nil || current.DomainID != d.ID):
+			errs.Add("domain", d.Name+" is retired and takes no new products.")
+		default:
+			domain = d
+		}
+	}
+	if current == nil {
+		if in.Status != StatusDraft && in.Status != StatusActive {
+			errs.Add("status", "A new product starts as draft or active.")
+		}
+	} else if !CanTransition(current.Status, in.Status) {
+		errs.Add("status", transitionMessage(current.Status, in.Status))
+	}
+	if _, bad := errs["slug"]; !bad && domain != nil {
+		var currentID uint
+		if current != nil {
+			currentID = current.ID
+		}
+		var n int64
+		tx.Model(&Product{}).Where("domain_id = ? AND slug = ? AND id <> ?", domain.ID, in.Slug, currentID).Count(&n)
+		if n > 0 {
+			errs.Add("slug", msgProductSlugTaken)
+		}
+	}
+	return domain, errs
+}
+
+func transitionMessage(from, to string) string {
+	allowed := AllowedTransitions(from)
+	if len(allowed) == 0 {
+		return "A " + from + " product cannot change status."
+	}
+	return "A " + from + " product can only become " + strings.Join(allowed, " or ") + ", not " + to + "."
+}
+
+// CreateProduct registers a data product in one of the principal's domains.
+func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput) (*Product, error) {
+	var prod *Product
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		domain, errs := checkProduct(tx, &in, nil)
+		if domain != nil && !p.CanManageProducts(domain) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can add products to it.", domain.Name)
+		}
+		if err := errs.Err(); err != nil {
+			return conflictIfTaken(err)
+		}
+		prod = &Product{DomainID: domain.ID, Domain: domain}
+		prod.apply(in)
+		if err := tx.Omit("Domain", "OutputPorts").Create(prod).Error; err != nil {
+			return err
+		}
+		if err := savePorts(tx, prod); err != nil {
+			return err
+		}
+		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
+		return nil, slugTaken(msgProductSlugTaken)
+	}
+	return prod, internal("create product", err)
+}
+
+// UpdateProduct changes a product; moving it to another domain needs rights
+// in both.
+func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug string, in ProductInput) (*Product, error) {
+	var prod *Product
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
+			return err
+		}
+		if !p.CanManageProducts(prod.Domain) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can edit its products.", prod.Domain.Name)
+		}
+		domain, errs := checkProduct(tx, &in, prod)
+		if domain != nil && domain.ID != prod.DomainID && !p.CanManageProducts(domain) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can move products into it.", domain.Name)
+		}
+		if err := errs.Err(); err != nil {
+			return conflictIfTaken(err)
+		}
+		before := prod.auditFields()
+		prod.apply(in)
+		prod.DomainID, prod.Domain = domain.ID, domain
+		if err := tx.Omit("Domain", "OutputPorts").Save(prod).Error; err != nil {
+			return err
+		}
+		if err := savePorts(tx, prod); err != nil {
+			return err
+		}
+		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, slugTaken(msgProductSlugTaken)
+	}
+	return prod, internal("update product", err)
+}
+
+// savePorts replaces the product's output ports with prod.OutputPorts.
+func savePorts(tx *gorm.DB, prod *Product) error {
+	if err := tx.Where("product_id = ?", prod.ID).Delete(&OutputPort{}).Error; err != nil {
+		return err
+	}
+	if len(prod.OutputPorts) == 0 {
+		return nil
+	}
+	for i := range prod.OutputPorts {
+		prod.OutputPorts[i].ID = 0
+		prod.OutputPorts[i].ProductID = prod.ID
+	}
+	return tx.Create(&prod.OutputPorts).Error
+}
+
+// SetProductStatus moves a product along its lifecycle (retire, deprecate,
+// activate) if the transition is allowed.
+func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, slug, status string) (*Product, error) {
+	var prod *Product
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
+			return err
+		}
+		if !p.CanManageProducts(prod.Domain) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can change its products.", prod.Domain.Name)
+		}
+		if !oneOf(status, Statuses()) {
+			return &Error{Code: EINVALID, Message: "Unknown status.", Fields: FieldErrors{"status": "Choose one of: " + strings.Join(Statuses(), ", ") + "."}}
+		}
+		if !CanTransition(prod.Status, status) {
+			msg := transitionMessage(prod.Status, status)
+			return &Error{Code: ECONFLICT, Message: msg, Fields: FieldErrors{"status": msg}}
+		}
+		if prod.Status == status {
+			return nil
+		}
+		before := prod.auditFields()
+		prod.Status = status
+		if err := tx.Model(prod).Update("status", status).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields())
+	})
+	return prod, internal("set product status", err)
+}
+
+// DeleteProduct deletes a draft or retired product; live products are
+// deprecated and retired first so their consumers get notice.
+func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug string) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		prod, err := getProduct(tx, domainSlug, slug)
+		if err != nil {
+			return err
+		}
+		if !p.CanManageProducts(prod.Domain) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can delete its products.", prod.Domain.Name)
+		}
+		if prod.Status != StatusDraft && prod.Status != StatusRetired {
+			return Errorf(ECONFLICT, "%s is %s. Only draft or retired products can be deleted; deprecate and retire it first.", prod.Name, prod.Status)
+		}
+		if err := tx.Where("product_id = ?", prod.ID).Delete(&OutputPort{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Delete(prod).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "deleted", "product", prod.ID, domainSlug+"/"+slug, prod.auditFields(), nil)
+	})
+	return internal("delete product", err)
+}
+
+// Dashboard holds the home page's counts.
+type Dashboard struct {
+	Domains  []DomainSummary
+	ByStatus map[string]int64
+	Total    int64
+}
+
+// Dashboard counts products by domain and status.
+func (s *Store) Dashboard(ctx context.Context) (Dashboard, error) {
+	domains, err := s.ListDomains(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	dash := Dashboard{Domains: domains, ByStatus: map[string]int64{}}
+	for _, d := range domains {
+		for st, n := range d.ProductsByStat {
+			dash.ByStatus[st] += n
+			dash.Total += n
+		}
+	}
+	return dash, nil
+}

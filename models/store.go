@@ -1,0 +1,131 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store is the portal's data access: every read and write of domains,
+// products, users, sessions, tokens and the audit log goes through it.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// Open connects to the portal database: a postgres:// URL, or else a SQLite
+// file path (pure Go driver, no cgo). It does not migrate.
+func Open(databaseURL string) (*Store, error) {
+	dialector, isSQLite := dialectorFor(databaseURL)
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", RedactURL(databaseURL), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if isSQLite {
+		// One writer at a time is all SQLite allows; WAL lets readers run
+		// beside it, and busy_timeout makes writers wait instead of failing.
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	return NewStore(db, nil), nil
+}
+
+// NewStore wraps an open database; now defaults to the wall clock in UTC and
+// is replaced in tests that control time.
+func NewStore(db *gorm.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Store{db: db, now: now}
+}
+
+func dialectorFor(databaseURL string) (gorm.Dialector, bool) {
+	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+		return postgres.Open(databaseURL), false
+	}
+	path := strings.TrimPrefix(databaseURL, "sqlite://")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	dsn := path + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	return sqlite.Open(dsn), true
+}
+
+// RedactURL hides a password in a database URL so it can be logged.
+func RedactURL(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			cred := rest[:at]
+			if c := strings.Index(cred, ":"); c >= 0 {
+				return u[:i+3] + cred[:c] + ":xxxxx" + rest[at:]
+			}
+		}
+	}
+	return u
+}
+
+// DB exposes the underlying handle for jobs and tests that need it.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Dialect is "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.db.Dialector.Name() }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping checks the database answers, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// internal wraps an unexpected database error so callers can tell it from
+// user errors; a dead database becomes EUNAVAILABLE.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
