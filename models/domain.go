@@ -23,6 +23,9 @@ type DomainInput struct {
 	Slug        string   `json:"slug" form:"slug"`
 	Description string   `json:"description" form:"description"`
 	Owners      []string `json:"owners" form:"-"`
+	// Status, when set on an update, retires or reactivates the domain in
+	// the same transaction; empty keeps the current status.
+	Status string `json:"status" form:"-"`
 }
 
 // Normalize trims the input and derives a missing slug from the name.
@@ -34,6 +37,7 @@ func (in *DomainInput) Normalize() {
 	}
 	in.Description = strings.TrimSpace(in.Description)
 	in.Owners = cleanList(in.Owners)
+	in.Status = strings.ToLower(strings.TrimSpace(in.Status))
 }
 
 // Validate checks the input's own rules (uniqueness is the store's job).
@@ -53,16 +57,22 @@ func (in *DomainInput) Validate() FieldErrors {
 			errs.Add("owners", msg)
 		}
 	}
+	if in.Status != "" && in.Status != DomainActive && in.Status != DomainRetired {
+		errs.Add("status", "A domain is either active or retired.")
+	}
 	return errs
 }
 
 // InputFrom returns the editable fields of d as an input.
 func (d *Domain) Input() DomainInput {
-	return DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...)}
+	return DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...), Status: d.Status}
 }
 
 func (d *Domain) apply(in DomainInput) {
 	d.Name, d.Slug, d.Description, d.Owners = in.Name, in.Slug, in.Description, StringList(in.Owners)
+	if in.Status != "" {
+		d.Status = in.Status
+	}
 }
 
 // auditFields lists the fields recorded in the audit log, by their form names.

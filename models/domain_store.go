@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
 )
@@ -100,8 +101,9 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 	if err := s.CheckDomain(ctx, &in, 0).Err(); err != nil {
 		return nil, conflictIfTaken(err)
 	}
-	d := &Domain{Status: DomainActive}
+	d := &Domain{}
 	d.apply(in)
+	d.Status = DomainActive // a domain is born active; retiring is a later step
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(d).Error; err != nil {
 			return err
@@ -132,8 +134,17 @@ func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in D
 			return &Error{Code: EINVALID, Message: "Please correct the highlighted fields.",
 				Fields: FieldErrors{"owners": "Keep yourself (or a group you are in) among the owners, or ask an admin to hand the domain over."}}
 		}
+		if in.Status != "" && in.Status != d.Status {
+			if err := checkDomainStatus(tx, p, d, in.Status); err != nil {
+				return err
+			}
+		}
 		before := d.auditFields()
 		d.apply(in)
+		changes := diffFields(before, d.auditFields())
+		if len(changes) == 0 {
+			return nil
+		}
 		if err := tx.Save(d).Error; err != nil {
 			return err
 		}
@@ -157,20 +168,14 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		if d, err = getDomain(tx, slug); err != nil {
 			return err
 		}
-		if !p.CanDeleteDomain(d) {
-			return Errorf(EFORBIDDEN, "Only admins can retire or reactivate domains.")
-		}
 		if d.Status == status {
+			if !p.CanDeleteDomain(d) {
+				return Errorf(EFORBIDDEN, "Only admins can retire or reactivate domains.")
+			}
 			return nil
 		}
-		if status == DomainRetired {
-			var live int64
-			if err := tx.Model(&Product{}).Where("domain_id = ? AND status <> ?", d.ID, StatusRetired).Count(&live).Error; err != nil {
-				return err
-			}
-			if live > 0 {
-				return Errorf(ECONFLICT, "%s still has %d product(s) that are not retired. Retire them first.", d.Name, live)
-			}
+		if err := checkDomainStatus(tx, p, d, status); err != nil {
+			return err
 		}
 		before := d.auditFields()
 		d.Status = status
@@ -184,6 +189,26 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		return s.audit(tx, p, action, "domain", d.ID, d.Slug, before, d.auditFields())
 	})
 	return d, internal("set domain status", err)
+}
+
+// checkDomainStatus says whether p may move d to status: only admins retire
+// or reactivate, and only domains whose products are all retired retire.
+func checkDomainStatus(tx *gorm.DB, p Principal, d *Domain, status string) error {
+	if !p.CanDeleteDomain(d) {
+		return Errorf(EFORBIDDEN, "Only admins can retire or reactivate domains.")
+	}
+	if status != DomainRetired {
+		return nil
+	}
+	var live int64
+	if err := tx.Model(&Product{}).Where("domain_id = ? AND status <> ?", d.ID, StatusRetired).Count(&live).Error; err != nil {
+		return err
+	}
+	if live > 0 {
+		msg := fmt.Sprintf("%s still has %d product(s) that are not retired. Retire them first.", d.Name, live)
+		return &Error{Code: ECONFLICT, Message: msg, Fields: FieldErrors{"status": msg}}
+	}
+	return nil
 }
 
 // DeleteDomain deletes a domain that has no products.

@@ -8,15 +8,15 @@ import (
 // Error codes. Every failure the portal reports to a user carries one of
 // these; handlers map them to HTTP statuses and pages in a single place.
 const (
-	EBADREQUEST   = "bad_request"   // malformed request (unparseable JSON, wrong types)
-	ECONFLICT     = "conflict"      // would break a uniqueness or state rule
-	EFORBIDDEN    = "forbidden"     // authenticated but not allowed
-	EINTERNAL     = "internal"      // our fault; details are logged, never shown
-	EINVALID      = "invalid"       // validation failed; see Fields
-	ENOTFOUND     = "not_found"     // no such resource
-	EUNAUTHORIZED = "unauthorized"  // not signed in or bad token
-	ETOOLARGE     = "too_large"     // request body over the limit
-	EUNAVAILABLE  = "unavailable"   // a dependency (database) is down
+	EBADREQUEST   = "bad_request"  // malformed request (unparseable JSON, wrong types)
+	ECONFLICT     = "conflict"     // would break a uniqueness or state rule
+	EFORBIDDEN    = "forbidden"    // authenticated but not allowed
+	EINTERNAL     = "internal"     // our fault; details are logged, never shown
+	EINVALID      = "invalid"      // validation failed; see Fields
+	ENOTFOUND     = "not_found"    // no such resource
+	EUNAUTHORIZED = "unauthorized" // not signed in or bad token
+	ETOOLARGE     = "too_large"    // request body over the limit
+	EUNAVAILABLE  = "unavailable"  // a dependency (database) is down
 )
 
 // Error is the application error: a code, a message safe to show to the

@@ -50,20 +50,20 @@ func migrations() []*gormigrate.Migration {
 				UpdatedAt   time.Time
 			}
 			type Product struct {
-				ID                  uint         `gorm:"primaryKey"`
-				DomainID            uint         `gorm:"not null;uniqueIndex:idx_products_domain_slug,priority:1"`
-				Domain              *Domain      `gorm:"constraint:OnDelete:RESTRICT"`
-				Slug                string       `gorm:"size:63;not null;uniqueIndex:idx_products_domain_slug,priority:2"`
-				Name                string       `gorm:"size:100;not null;index:idx_products_name"`
-				Owner               string       `gorm:"size:254;not null"`
-				Description         string       `gorm:"size:2000;not null;default:''"`
-				Purpose             string       `gorm:"size:2000;not null;default:''"`
-				Status              string       `gorm:"size:16;not null;index:idx_products_status"`
-				Classification      string       `gorm:"size:16;not null;index:idx_products_classification"`
-				ContainsPII         bool         `gorm:"column:contains_pii;not null;default:false"`
-				Tags                string       `gorm:"type:text;not null"`
-				FreshnessSLAMinutes int64        `gorm:"column:freshness_sla_minutes;not null;default:0"`
-				SearchText          string       `gorm:"type:text;not null"`
+				ID                  uint    `gorm:"primaryKey"`
+				DomainID            uint    `gorm:"not null;uniqueIndex:idx_products_domain_slug,priority:1"`
+				Domain              *Domain `gorm:"constraint:OnDelete:RESTRICT"`
+				Slug                string  `gorm:"size:63;not null;uniqueIndex:idx_products_domain_slug,priority:2"`
+				Name                string  `gorm:"size:100;not null;index:idx_products_name"`
+				Owner               string  `gorm:"size:254;not null"`
+				Description         string  `gorm:"size:2000;not null;default:''"`
+				Purpose             string  `gorm:"size:2000;not null;default:''"`
+				Status              string  `gorm:"size:16;not null;index:idx_products_status"`
+				Classification      string  `gorm:"size:16;not null;index:idx_products_classification"`
+				ContainsPII         bool    `gorm:"column:contains_pii;not null;default:false"`
+				Tags                string  `gorm:"type:text;not null"`
+				FreshnessSLAMinutes int64   `gorm:"column:freshness_sla_minutes;not null;default:0"`
+				SearchText          string  `gorm:"type:text;not null"`
 				CreatedAt           time.Time
 				UpdatedAt           time.Time
 			}
@@ -71,10 +71,10 @@ func migrations() []*gormigrate.Migration {
 				ID        uint     `gorm:"primaryKey"`
 				ProductID uint     `gorm:"not null;index:idx_output_ports_product"`
 				Product   *Product `gorm:"constraint:OnDelete:CASCADE"`
-				Position  int    `gorm:"not null"`
-				Name      string `gorm:"size:63;not null"`
-				Type      string `gorm:"size:16;not null"`
-				Location  string `gorm:"size:500;not null"`
+				Position  int      `gorm:"not null"`
+				Name      string   `gorm:"size:63;not null"`
+				Type      string   `gorm:"size:16;not null"`
+				Location  string   `gorm:"size:500;not null"`
 			}
 			type AuditEntry struct {
 				ID         uint      `gorm:"primaryKey"`

@@ -100,4 +100,3 @@ func truncate(s string, n int) string {
 	}
 	return string([]rune(s)[:n]) + "\u2026"
 }
-

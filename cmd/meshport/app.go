@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/meshport/meshport/handlers"
+	"github.com/meshport/meshport/jobs"
+	"github.com/meshport/meshport/models"
+)
+
+// App is the whole portal wired together: configuration, database, HTTP
+// handler and scheduler. main and the end-to-end tests build it the same way.
+type App struct {
+	Config    Config
+	Log       *slog.Logger
+	Store     *models.Store
+	HTTP      *echo.Echo
+	Scheduler *jobs.Scheduler
+}
+
+// NewApp opens and migrates the database, seeds demo data in development,
+// and builds the HTTP handler and the scheduler. It starts nothing.
+func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	store, err := models.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("database %s: %w", models.RedactURL(cfg.DatabaseURL), err)
+	}
+	if cfg.Dev {
+		if err := store.SeedDemo(ctx); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
+	var signIn handlers.SignIn = handlers.DevSignIn{}
+	app := &App{
+		Config: cfg, Log: log, Store: store,
+		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn),
+	}
+	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by validate
+	app.Scheduler = jobs.NewScheduler(log, loc)
+	err = app.Scheduler.Add("session-cleanup", "@every 1h", func(ctx context.Context) error {
+		_, err := store.DeleteExpiredSessions(ctx, sessions)
+		return err
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return app, nil
+}
+
+// Serve listens on the configured address until ctx ends, then lets
+// in-flight requests finish (up to the shutdown timeout) and stops.
+func (a *App) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	return a.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened (tests use port 0).
+func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.HTTP,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	a.Scheduler.Start()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("meshport listening", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "dev", a.Config.Dev)
+
+	select {
+	case err := <-errc:
+		a.Scheduler.Stop(context.Background())
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	a.Scheduler.Stop(shutdownCtx)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

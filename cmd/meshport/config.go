@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+)
+
+// Config is meshport's configuration, from flags or MESHPORT_* variables
+// (flag --database-url is MESHPORT_DATABASE_URL, and so on).
+type Config struct {
+	Addr        string
+	DatabaseURL string
+	SecretKey   string
+	BaseURL     string
+	Dev         bool
+	LogFormat   string
+	LogLevel    string
+	TimeZone    string
+
+	ShutdownTimeout time.Duration
+	SessionIdle     time.Duration
+	SessionMax      time.Duration
+}
+
+// devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
+// where everything runs on loopback with demo data.
+const devSecretKey = "meshport-local-development-key-not-for-production"
+
+// registerConfig declares the flags every subcommand shares.
+func registerConfig(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (MESHPORT_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", "meshport.db", "SQLite file path or postgres:// URL (MESHPORT_DATABASE_URL)")
+	fs.StringVar(&cfg.SecretKey, "secret-key", "", "secret for encrypting stored secrets, at least 32 characters; required unless --dev (MESHPORT_SECRET_KEY)")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public URL of the portal, e.g. https://meshport.example.com (MESHPORT_BASE_URL)")
+	fs.BoolVar(&cfg.Dev, "dev", false, "local development: demo data and the localhost-only sign-in (MESHPORT_DEV)")
+	fs.StringVar(&cfg.LogFormat, "log-format", "auto", "log format: auto (JSON unless on a terminal), json or text (MESHPORT_LOG_FORMAT)")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error (MESHPORT_LOG_LEVEL)")
+	fs.StringVar(&cfg.TimeZone, "time-zone", "UTC", "time zone for schedules (MESHPORT_TIME_ZONE)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take at shutdown (MESHPORT_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", 8*time.Hour, "sign out after this long without requests (MESHPORT_SESSION_IDLE)")
+	fs.DurationVar(&cfg.SessionMax, "session-max", 7*24*time.Hour, "sign out this long after sign-in at the latest (MESHPORT_SESSION_MAX)")
+}
+
+// parseConfig reads flags, then MESHPORT_* variables for flags not given.
+func parseConfig(fs *flag.FlagSet, args []string) error {
+	return ff.Parse(fs, args, ff.WithEnvVarPrefix("MESHPORT"))
+}
+
+// validate checks the configuration for serving and fills derived values.
+func (c *Config) validate() error {
+	var problems []string
+	if c.SecretKey == "" && c.Dev {
+		c.SecretKey = devSecretKey
+	}
+	switch {
+	case c.SecretKey == "":
+		problems = append(problems, "MESHPORT_SECRET_KEY is required (at least 32 random characters, e.g. from `openssl rand -base64 32`); only --dev runs without it")
+	case len(c.SecretKey) < 32:
+		problems = append(problems, "MESHPORT_SECRET_KEY must be at least 32 characters")
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("MESHPORT_ADDR %q is not host:port", c.Addr))
+	} else if c.Dev && !isLoopbackHost(host) {
+		problems = append(problems, fmt.Sprintf("--dev serves a sign-in without passwords, so it only listens on loopback (127.0.0.1, ::1 or localhost), not %q", c.Addr))
+	}
+	if !c.Dev {
+		problems = append(problems, "no sign-in is configured: run with --dev (MESHPORT_DEV=true) on a loopback address for local use")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("MESHPORT_BASE_URL %q is not an http(s) URL", c.BaseURL))
+		}
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		problems = append(problems, fmt.Sprintf("MESHPORT_TIME_ZONE %q is not a known time zone", c.TimeZone))
+	}
+	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
+		problems = append(problems, "session lifetimes must be positive and --session-max at least --session-idle")
+	}
+	if len(problems) > 0 {
+		return errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// secureCookies is on when the portal is reached over https.
+func (c *Config) secureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

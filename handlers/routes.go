@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/meshport/meshport/static"
+)
+
+// routes is the one list of everything meshport answers.
+func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", metrics)
+	e.GET("/static/*", s.staticFiles(), cacheStatic)
+
+	s.signIn.Mount(e, s)
+	e.POST("/logout", s.logout)
+
+	// Pages: everyone signed in reads; writes are authorized in the store.
+	pages := e.Group("", s.requireSignIn)
+	pages.GET("/", s.home)
+
+	pages.GET("/domains", s.domainList)
+	pages.GET("/domains/new", s.domainNew)
+	pages.POST("/domains", s.domainCreate)
+	pages.POST("/domains/validate", s.domainValidate)
+	pages.GET("/domains/:domain", s.domainShow)
+	pages.GET("/domains/:domain/edit", s.domainEdit)
+	pages.POST("/domains/:domain", s.domainUpdate)
+	pages.POST("/domains/:domain/validate", s.domainValidate)
+	pages.POST("/domains/:domain/status", s.domainStatus)
+	pages.POST("/domains/:domain/delete", s.domainDelete)
+
+	pages.GET("/products", s.productList)
+	pages.GET("/products/new", s.productNew)
+	pages.POST("/products", s.productCreate)
+	pages.POST("/products/validate", s.productValidate)
+	pages.GET("/products/port-row", s.productPortRow)
+	pages.GET("/products/:domain/:product", s.productShow)
+	pages.GET("/products/:domain/:product/edit", s.productEdit)
+	pages.POST("/products/:domain/:product", s.productUpdate)
+	pages.POST("/products/:domain/:product/validate", s.productValidate)
+	pages.POST("/products/:domain/:product/status", s.productStatus)
+	pages.POST("/products/:domain/:product/delete", s.productDelete)
+
+	// JSON API for automation, authenticated with bearer tokens.
+	api := e.Group("/api/v1", s.requireToken)
+	api.GET("/domains", s.apiDomainList)
+	api.POST("/domains", s.apiDomainCreate)
+	api.GET("/domains/:domain", s.apiDomainGet)
+	api.PATCH("/domains/:domain", s.apiDomainPatch)
+	api.DELETE("/domains/:domain", s.apiDomainDelete)
+	api.GET("/products", s.apiProductList)
+	api.POST("/products", s.apiProductCreate)
+	api.GET("/products/:domain/:product", s.apiProductGet)
+	api.PATCH("/products/:domain/:product", s.apiProductPatch)
+	api.DELETE("/products/:domain/:product", s.apiProductDelete)
+	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+}
+
+func (s *Server) staticFiles() echo.HandlerFunc {
+	return echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.Files))))
+}
+
+// cacheStatic lets browsers keep assets for an hour; they change only with
+// a new binary.
+func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		return next(c)
+	}
+}

@@ -1,0 +1,94 @@
+// Package handlers is meshport's HTTP layer: one small handler per action,
+// the route list in routes.go, and the middleware every request passes.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo-contrib/echoprometheus"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/meshport/meshport/models"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// SecureCookies marks cookies Secure; on when the base URL is https.
+	SecureCookies bool
+	Sessions      models.SessionLifetime
+	// BodyLimit caps request bodies, e.g. "1M".
+	BodyLimit string
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	store  *models.Store
+	log    *slog.Logger
+	cfg    Config
+	signIn SignIn
+}
+
+// New builds the portal's HTTP handler: middleware, routes and error pages.
+func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo.Echo {
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.Sessions.Idle == 0 {
+		cfg.Sessions = models.SessionLifetime{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour}
+	}
+	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect() // no proxy headers are trusted by default
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	e.Use(
+		s.logRequests,
+		s.recoverPanics,
+		echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
+			Namespace: "meshport", Registerer: registry, DoNotUseRequestPathFor404: true,
+			Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
+		}),
+		middleware.SecureWithConfig(middleware.SecureConfig{
+			ContentTypeNosniff:    "nosniff",
+			XFrameOptions:         "DENY",
+			ReferrerPolicy:        "same-origin",
+			HSTSMaxAge:            31536000,
+			ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+		}),
+		middleware.BodyLimit(cfg.BodyLimit),
+		middleware.CSRFWithConfig(middleware.CSRFConfig{
+			Skipper:        isMachineEndpoint,
+			TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+			CookieName:     "_csrf",
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSecure:   cfg.SecureCookies,
+			CookieSameSite: http.SameSiteLaxMode,
+			ErrorHandler: func(err error, c echo.Context) error {
+				return models.Errorf(EFORMEXPIRED, "This form has expired or did not come from meshport. Reload the page and try again.")
+			},
+		}),
+		s.identify,
+	)
+	s.routes(e, echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: registry}))
+	return e
+}
+
+// EFORMEXPIRED is a failed CSRF check, shown as 403 with a hint to reload.
+const EFORMEXPIRED = "form_expired"
+
+// isMachineEndpoint says which paths are used by programs, not browsers:
+// they take no cookies, so they need no CSRF token.
+func isMachineEndpoint(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/static/")
+}

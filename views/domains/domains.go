@@ -1,0 +1,49 @@
+// Package domains renders the domain pages.
+package domains
+
+import (
+	"strings"
+
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
+)
+
+// ListData is the domain list page.
+type ListData struct {
+	Page    views.Page
+	Domains []models.DomainSummary
+}
+
+// ShowData is one domain's page.
+type ShowData struct {
+	Page     views.Page
+	Domain   models.Domain
+	Products []models.Product
+	Total    int64
+	Audit    []models.AuditEntry
+}
+
+// FormData is the create/edit form, with the user's values and errors.
+type FormData struct {
+	Page    views.Page
+	Input   models.DomainInput
+	Owners  string // as typed, one per line or comma-separated
+	Errors  models.FieldErrors
+	Message string // summary above the form when the submission failed
+	Editing *models.Domain
+}
+
+// Action is where the form posts.
+func (f FormData) Action() string {
+	if f.Editing != nil {
+		return "/domains/" + f.Editing.Slug
+	}
+	return "/domains"
+}
+
+// ValidateURL is where the fields post for live validation.
+func (f FormData) ValidateURL() string { return f.Action() + "/validate" }
+
+func ownersText(owners []string) string { return strings.Join(owners, "\n") }
+
+func ownersList(owners []string) string { return strings.Join(owners, ", ") }

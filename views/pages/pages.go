@@ -1,0 +1,34 @@
+// Package pages renders the pages that are not about one kind of entity:
+// home, sign-in and errors.
+package pages
+
+import (
+	"fmt"
+
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
+)
+
+// HomeData is the dashboard.
+type HomeData struct {
+	Page views.Page
+	Dash models.Dashboard
+}
+
+// LoginData is the local development sign-in page.
+type LoginData struct {
+	Page  views.Page
+	Users []models.User
+	Next  string
+	Error string
+}
+
+// ErrorData is a styled error page.
+type ErrorData struct {
+	Page    views.Page
+	Status  int
+	Heading string
+	Message string
+}
+
+func count(n int64) string { return fmt.Sprint(n) }

@@ -1,0 +1,155 @@
+// Package products renders the data product pages.
+package products
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
+)
+
+// ListData is the filtered, paginated product list.
+type ListData struct {
+	Page      views.Page
+	Filter    models.ProductFilter
+	Results   models.ProductPage
+	Domains   []models.Domain
+	CanCreate bool
+}
+
+// pageURL is the list URL for the current filter at another page, so that
+// pagination keeps the filter and the address stays shareable.
+func (d ListData) pageURL(page int) string {
+	v := url.Values{}
+	f := d.Filter
+	if f.Q != "" {
+		v.Set("q", f.Q)
+	}
+	if f.Domain != "" {
+		v.Set("domain", f.Domain)
+	}
+	if f.Status != "" {
+		v.Set("status", f.Status)
+	}
+	if f.Classification != "" {
+		v.Set("classification", f.Classification)
+	}
+	if f.PerPage != 0 && f.PerPage != 50 {
+		v.Set("per_page", strconv.Itoa(f.PerPage))
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/products"
+	}
+	return "/products?" + v.Encode()
+}
+
+func (d ListData) domainOptions() []views.Option {
+	opts := []views.Option{{Value: "", Label: "All domains"}}
+	for _, dom := range d.Domains {
+		opts = append(opts, views.Option{Value: dom.Slug, Label: dom.Name})
+	}
+	return opts
+}
+
+func withAll(label string, values []string) []views.Option {
+	return append([]views.Option{{Value: "", Label: label}}, views.Options(values...)...)
+}
+
+func resultSummary(r models.ProductPage) string {
+	if r.Total == 0 {
+		return "No data products match."
+	}
+	first := (r.Page-1)*r.PerPage + 1
+	last := first + len(r.Items) - 1
+	return fmt.Sprintf("Showing %d–%d of %d data products", first, last, r.Total)
+}
+
+func productURL(p models.Product) string {
+	if p.Domain == nil {
+		return "/products"
+	}
+	return "/products/" + p.Domain.Slug + "/" + p.Slug
+}
+
+// ShowData is one product's page.
+type ShowData struct {
+	Page    views.Page
+	Product models.Product
+	Audit   []models.AuditEntry
+	CanEdit bool
+}
+
+// FormData is the create/edit form with the user's values and errors.
+type FormData struct {
+	Page     views.Page
+	Input    models.ProductInput
+	Tags     string
+	Errors   models.FieldErrors
+	Message  string
+	Domains  []models.Domain // those the user may put products in
+	Statuses []string        // statuses the product may be given
+	Editing  *models.Product
+	// PortKeys are the row keys of Input.OutputPorts, so errors find their row.
+	PortKeys []string
+}
+
+// Action is where the form posts.
+func (f FormData) Action() string {
+	if f.Editing != nil {
+		return productURL(*f.Editing)
+	}
+	return "/products"
+}
+
+// ValidateURL is where fields post for live validation.
+func (f FormData) ValidateURL() string { return f.Action() + "/validate" }
+
+func (f FormData) domainOptions() []views.Option {
+	opts := []views.Option{{Value: "", Label: "Choose a domain"}}
+	for _, d := range f.Domains {
+		opts = append(opts, views.Option{Value: d.Slug, Label: d.Name})
+	}
+	return opts
+}
+
+// PortRow is one repeatable output-port row of the form.
+type PortRow struct {
+	Key      string // stable id of the row in the page
+	Port     models.PortInput
+	Errors   models.FieldErrors // keyed "name", "type", "location"
+	Validate string
+}
+
+func (f FormData) portRows() []PortRow {
+	rows := make([]PortRow, len(f.Input.OutputPorts))
+	for i, p := range f.Input.OutputPorts {
+		key := strconv.Itoa(i)
+		if i < len(f.PortKeys) {
+			key = f.PortKeys[i]
+		}
+		prefix := fmt.Sprintf("output_ports[%d].", i)
+		errs := models.FieldErrors{}
+		for k, v := range f.Errors {
+			if strings.HasPrefix(k, prefix) {
+				errs[strings.TrimPrefix(k, prefix)] = v
+			}
+		}
+		rows[i] = PortRow{Key: key, Port: p, Errors: errs, Validate: f.ValidateURL()}
+	}
+	return rows
+}
+
+// PortFieldID is the element id of a port row's field.
+func PortFieldID(key, field string) string { return "port-" + key + "-" + field }
+
+func portTypeOptions() []views.Option { return views.Options(models.PortTypes()...) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func classificationOptions() []views.Option { return views.Options(models.Classifications()...) }
