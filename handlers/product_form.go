@@ -28,6 +28,10 @@ func (s *Server) productFormData(ctx context.Context, c echo.Context, title stri
 	if editing != nil {
 		statuses = append([]string{editing.Status}, models.AllowedTransitions(editing.Status)...)
 	}
+	if len(form.Input.OutputPorts) == 0 {
+		// A blank row invites the first port; blank rows are not saved.
+		form.Input.OutputPorts = []models.PortInput{{Type: "table"}}
+	}
 	if form.Tags == "" && len(form.Input.Tags) > 0 {
 		form.Tags = strings.Join(form.Input.Tags, ", ")
 	}

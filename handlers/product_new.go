@@ -11,7 +11,6 @@ import (
 func (s *Server) productNew(c echo.Context) error {
 	form := productForm{Input: models.ProductInput{
 		Domain: c.QueryParam("domain"), Status: models.StatusDraft, Classification: models.ClassInternal,
-		OutputPorts: []models.PortInput{{Type: "table"}},
 	}}
 	data, err := s.productFormData(c.Request().Context(), c, "New data product", form, nil)
 	if err != nil {
