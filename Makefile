@@ -1,0 +1,50 @@
+# meshport: `make run` to try it, `make test` to test everything.
+GO       ?= go
+BIN      := bin/meshport
+DB       ?= meshport.db
+ADDR     ?= 127.0.0.1:8080
+
+.PHONY: run build generate test test-short lint check-generated services bench clean
+
+## run: build and start the portal on a local SQLite file with demo data and the localhost-only sign-in
+run: build
+	./$(BIN) serve --dev --database-url $(DB) --addr $(ADDR)
+
+## build: compile the single binary into bin/
+build: generate
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/meshport
+
+## generate: turn views/*.templ into Go (templ is pinned in go.mod)
+generate:
+	$(GO) tool templ generate
+
+## test: every test, against the real PostgreSQL on this machine and a real Chromium
+test: generate services
+	$(GO) test -count=1 -timeout 20m ./...
+
+## test-short: the tests without services
+test-short: generate
+	$(GO) test -count=1 -short ./...
+
+## services: fail at once, saying how to start it, when a database the tests need is down
+services:
+	@./scripts/check-services
+
+## lint: formatting, vet, and generated code in sync with the templates
+lint: check-generated
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## check-generated: fail if `templ generate` changes any committed file
+check-generated: generate
+	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
+	  echo "templ generate changed these files; run 'make generate' and commit them:"; \
+	  git status --porcelain -- '*_templ.go'; exit 1; fi
+
+## bench: the load benchmark of the product list (see docs/performance.md)
+bench: build
+	./scripts/bench-product-list
+
+clean:
+	rm -rf bin $(DB) $(DB)-shm $(DB)-wal
