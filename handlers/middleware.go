@@ -31,7 +31,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("method", c.Request().Method), slog.String("route", route),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)),
+			slog.Int("status", status), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 			slog.String("remote", c.RealIP()))
 		return nil
 	}

@@ -54,7 +54,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo
 		s.logRequests,
 		s.recoverPanics,
 		echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
-			Namespace: "meshport", Registerer: registry, DoNotUseRequestPathFor404: true,
+			Namespace: "meshport", Subsystem: "http", Registerer: registry, DoNotUseRequestPathFor404: true,
 			Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
 		}),
 		middleware.SecureWithConfig(middleware.SecureConfig{

@@ -40,10 +40,10 @@ func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) e
 	_, err := s.cron.AddFunc(spec, func() {
 		start := time.Now()
 		if err := fn(s.ctx); err != nil {
-			s.log.Error("job failed", "job", name, "duration", time.Since(start), "error", err)
+			s.log.Error("job failed", "job", name, "duration_ms", time.Since(start).Milliseconds(), "error", err)
 			return
 		}
-		s.log.Info("job done", "job", name, "duration", time.Since(start))
+		s.log.Info("job done", "job", name, "duration_ms", time.Since(start).Milliseconds())
 	})
 	if err != nil {
 		return fmt.Errorf("schedule %s (%q): %w", name, spec, err)

@@ -105,7 +105,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer app.Close()
-	log.Info("ready", "startup", time.Since(start))
+	log.Info("ready", "startup_ms", time.Since(start).Milliseconds())
 	return app.Serve(ctx)
 }
 
