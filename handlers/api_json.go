@@ -29,10 +29,11 @@ func decodeJSON(c echo.Context, v any) error {
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	var tooLarge *http.MaxBytesError
+	var httpErr *echo.HTTPError // the body limit middleware's, for bodies sent without a length
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &tooLarge):
+	case errors.As(err, &tooLarge), errors.As(err, &httpErr) && httpErr.Code == http.StatusRequestEntityTooLarge:
 		return models.Errorf(models.ETOOLARGE, "The request body is too large.")
 	case errors.Is(err, io.EOF):
 		return models.Errorf(models.EBADREQUEST, "The request body is empty; send a JSON object.")

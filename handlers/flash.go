@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/views"
@@ -24,7 +25,7 @@ func takeFlash(c echo.Context) *views.Flash {
 	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	kind, enc, ok := strings.Cut(cookie.Value, ":")
 	msg, err := base64.RawURLEncoding.DecodeString(enc)
-	if !ok || err != nil || (kind != "success" && kind != "error" && kind != "info") || len(msg) > 300 {
+	if !ok || err != nil || (kind != "success" && kind != "error" && kind != "info") || utf8.RuneCount(msg) > 300 {
 		return nil
 	}
 	return &views.Flash{Kind: kind, Message: string(msg)}

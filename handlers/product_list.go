@@ -25,12 +25,7 @@ func (s *Server) productList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := products.ListData{Page: s.page(c, "Data products", "products"), Filter: f, Results: results}
-	if !isHTMX(c) {
-		if data.Domains, err = s.store.AllDomains(ctx); err != nil {
-			return err
-		}
-		data.CanCreate = data.Page.Principal.CanCreateProducts(data.Domains)
-	}
+	data := products.ListData{Page: s.page(c, "Data products", "products"), Filter: f, Results: results, Domains: results.Domains}
+	data.CanCreate = data.Page.Principal.CanCreateProducts(data.Domains)
 	return s.render(c, http.StatusOK, products.List(data))
 }

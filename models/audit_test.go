@@ -11,6 +11,7 @@ import (
 // TestAuditTrail walks a domain and a product through their lives and checks
 // each write leaves exactly one entry naming the actor and the changes.
 func TestAuditTrail(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		owner := storetest.Owner("checkout-team")
 		cli := models.Principal{Name: "nightly import", Admin: true, Via: "cli"}
@@ -181,6 +182,7 @@ func TestAuditTrail(t *testing.T) {
 // the log untouched, including failures detected late, inside the
 // transaction.
 func TestAuditNothingOnFailure(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		createDomain(t, s, "Logistics", "logistics-team")

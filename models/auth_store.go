@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -76,21 +77,28 @@ func (s *Store) SessionUser(ctx context.Context, token string, life SessionLifet
 	if token == "" {
 		return nil, Errorf(EUNAUTHORIZED, "Please sign in.")
 	}
+	// One plain query: this runs on every page view.
+	hot, err := s.statements(ctx)
+	if err != nil {
+		return nil, internal("prepare", err)
+	}
 	var sess Session
-	err := s.db.WithContext(ctx).Preload("User").Where("token_hash = ?", HashSecret(token)).Take(&sess).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	var u User
+	err = hot.sessionWithOwner.QueryRowContext(ctx, HashSecret(token)).Scan(&sess.ID, &sess.LastSeenAt, &sess.ExpiresAt, &u.ID, &u.Issuer, &u.Subject, &u.Email, &u.EmailVerified, &u.Name, &u.Groups, &u.Admin)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if err != nil {
 		return nil, internal("load session", err)
 	}
+	sess.UserID, sess.User = u.ID, &u
 	now := s.now()
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > life.Idle || sess.User == nil {
 		s.db.WithContext(ctx).Delete(&sess)
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&sess).Update("last_seen_at", now)
+		s.db.WithContext(ctx).Model(&sess).Omit(clause.Associations).Update("last_seen_at", now)
 	}
 	return sess.User, nil
 }
@@ -157,7 +165,7 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (Principal, e
 		return Principal{}, Errorf(EUNAUTHORIZED, "The API token's user no longer exists.")
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&t).Update("last_used_at", now)
+		s.db.WithContext(ctx).Model(&t).Omit(clause.Associations).Update("last_used_at", now)
 	}
 	p := t.User.Principal()
 	p.Via = "token " + t.Name

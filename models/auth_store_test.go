@@ -3,8 +3,11 @@ package models_test
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
@@ -23,6 +26,7 @@ func upsertUser(t *testing.T, s *models.Store, subject string, admin bool, group
 }
 
 func TestUpsertUser(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		c := newClock()
 		s = withClock(s, c)
@@ -72,6 +76,7 @@ func TestUpsertUser(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		c := newClock()
 		s = withClock(s, c)
@@ -192,6 +197,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		c := newClock()
 		s = withClock(s, c)
@@ -311,5 +317,47 @@ func TestTokens(t *testing.T) {
 			_, err = s.TokenPrincipal(ctx, secret)
 			assertErr(t, err, models.EUNAUTHORIZED, "")
 		})
+	})
+}
+
+// TestAuthRefreshWritesOnlyTimestamps: refreshing a session's or token's
+// last use runs on every request, so it must write that timestamp and
+// nothing else; in particular it must not re-insert the user (which would
+// also bring back a user deleted meanwhile).
+func TestAuthRefreshWritesOnlyTimestamps(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		c := newClock()
+		s = withClock(s, c)
+		u := upsertUser(t, s, "ada", false)
+		session, err := s.CreateSession(ctx, u.ID, life)
+		mustOK(t, err, "create session")
+		token, _, err := s.CreateToken(ctx, u.ID, "ci", models.TokenRolePersonal, nil)
+		mustOK(t, err, "create token")
+
+		var mu sync.Mutex
+		var inserts []string
+		err = s.DB().Callback().Create().Before("gorm:create").Register("test:record_inserts", func(db *gorm.DB) {
+			mu.Lock()
+			defer mu.Unlock()
+			inserts = append(inserts, db.Statement.Table)
+		})
+		mustOK(t, err, "register callback")
+
+		c.Advance(10 * time.Minute)
+		_, err = s.SessionUser(ctx, session, life)
+		mustOK(t, err, "session user")
+		_, err = s.TokenPrincipal(ctx, token)
+		mustOK(t, err, "token principal")
+		mu.Lock()
+		defer mu.Unlock()
+		if len(inserts) != 0 {
+			t.Errorf("refreshing a session and a token inserted into %v; want no inserts", inserts)
+		}
+		var lastSeen time.Time
+		mustOK(t, s.DB().Table("sessions").Select("last_seen_at").Where("token_hash = ?", models.HashSecret(session)).Scan(&lastSeen).Error, "read session")
+		if !lastSeen.Equal(c.Now()) {
+			t.Errorf("last_seen_at = %v, want %v", lastSeen, c.Now())
+		}
 	})
 }

@@ -17,18 +17,14 @@ type DomainSummary struct {
 
 // ListDomains returns all domains by name with product counts.
 func (s *Store) ListDomains(ctx context.Context) ([]DomainSummary, error) {
-	var domains []Domain
-	if err := s.db.WithContext(ctx).Order("name, id").Find(&domains).Error; err != nil {
-		return nil, internal("list domains", err)
-	}
-	counts, err := s.productCounts(ctx)
+	snap, err := s.catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]DomainSummary, len(domains))
-	for i, d := range domains {
-		out[i] = DomainSummary{Domain: d, ProductsByStat: counts[d.ID]}
-		for _, n := range counts[d.ID] {
+	out := make([]DomainSummary, len(snap.domains))
+	for i, d := range snap.domains {
+		out[i] = DomainSummary{Domain: d, ProductsByStat: snap.counts[d.ID]}
+		for _, n := range snap.counts[d.ID] {
 			out[i].Products += n
 		}
 	}
@@ -37,31 +33,11 @@ func (s *Store) ListDomains(ctx context.Context) ([]DomainSummary, error) {
 
 // AllDomains returns every domain by name, without counts (for selects).
 func (s *Store) AllDomains(ctx context.Context) ([]Domain, error) {
-	var domains []Domain
-	err := s.db.WithContext(ctx).Order("name, id").Find(&domains).Error
-	return domains, internal("list domains", err)
-}
-
-// productCounts counts products per domain and status.
-func (s *Store) productCounts(ctx context.Context) (map[uint]map[string]int64, error) {
-	var rows []struct {
-		DomainID uint
-		Status   string
-		N        int64
-	}
-	err := s.db.WithContext(ctx).Model(&Product{}).Select("domain_id, status, count(*) AS n").
-		Group("domain_id, status").Scan(&rows).Error
+	snap, err := s.catalog(ctx)
 	if err != nil {
-		return nil, internal("count products", err)
+		return nil, err
 	}
-	counts := map[uint]map[string]int64{}
-	for _, r := range rows {
-		if counts[r.DomainID] == nil {
-			counts[r.DomainID] = map[string]int64{}
-		}
-		counts[r.DomainID][r.Status] = r.N
-	}
-	return counts, nil
+	return append([]Domain(nil), snap.domains...), nil
 }
 
 // GetDomain finds a domain by slug.
@@ -81,11 +57,17 @@ func getDomain(tx *gorm.DB, slug string) (*Domain, error) {
 // CheckDomain normalizes and validates in, including slug uniqueness;
 // currentID is the domain being edited (0 when creating).
 func (s *Store) CheckDomain(ctx context.Context, in *DomainInput, currentID uint) FieldErrors {
+	return checkDomain(s.db.WithContext(ctx), in, currentID)
+}
+
+// checkDomain is CheckDomain on tx, so that a check inside a transaction
+// neither waits for a second connection nor misses the transaction's writes.
+func checkDomain(tx *gorm.DB, in *DomainInput, currentID uint) FieldErrors {
 	in.Normalize()
 	errs := in.Validate()
 	if _, bad := errs["slug"]; !bad {
 		var n int64
-		s.db.WithContext(ctx).Model(&Domain{}).Where("slug = ? AND id <> ?", in.Slug, currentID).Count(&n)
+		tx.Model(&Domain{}).Where("slug = ? AND id <> ?", in.Slug, currentID).Count(&n)
 		if n > 0 {
 			errs.Add("slug", msgDomainSlugTaken)
 		}
@@ -108,6 +90,9 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 		if err := tx.Create(d).Error; err != nil {
 			return err
 		}
+		if err := bumpCatalog(tx); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "created", "domain", d.ID, d.Slug, nil, d.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -127,7 +112,7 @@ func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in D
 		if !p.CanEditDomain(d) {
 			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can edit it.", d.Name)
 		}
-		if err := s.CheckDomain(ctx, &in, d.ID).Err(); err != nil {
+		if err := checkDomain(tx, &in, d.ID).Err(); err != nil {
 			return conflictIfTaken(err)
 		}
 		if !p.Admin && !p.listedIn(in.Owners) {
@@ -146,6 +131,9 @@ func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in D
 			return nil
 		}
 		if err := tx.Save(d).Error; err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
@@ -185,6 +173,9 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		action := "retired"
 		if status == DomainActive {
 			action = "reactivated"
+		}
+		if err := bumpCatalog(tx); err != nil {
+			return err
 		}
 		return s.audit(tx, p, action, "domain", d.ID, d.Slug, before, d.auditFields())
 	})
@@ -229,6 +220,9 @@ func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) erro
 			return Errorf(ECONFLICT, "%s still has %d product(s). Delete or move them first.", d.Name, n)
 		}
 		if err := tx.Delete(d).Error; err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "deleted", "domain", d.ID, d.Slug, d.auditFields(), nil)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDomainCreateGetList(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		d, err := s.CreateDomain(ctx, admin, models.DomainInput{
 			Name:        "  Données Clients ",
@@ -87,6 +88,7 @@ func TestDomainCreateGetList(t *testing.T) {
 }
 
 func TestDomainLimitsAccepted(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		owners := make([]string, 20)
 		for i := range owners {
@@ -110,6 +112,7 @@ func TestDomainLimitsAccepted(t *testing.T) {
 }
 
 func TestDomainUpdate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		d := createDomain(t, s, "Checkout", "checkout-team")
 		owner := storetest.Owner("checkout-team")
@@ -171,6 +174,7 @@ func TestDomainUpdate(t *testing.T) {
 }
 
 func TestDomainUpdateBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		d := createDomain(t, s, "Checkout", "owner@example.com", "checkout-team")
 		createDomain(t, s, "Customer", "crm-team")
@@ -213,6 +217,7 @@ func TestDomainUpdateBadInput(t *testing.T) {
 }
 
 func TestDomainCreateBadInput(t *testing.T) {
+	t.Parallel()
 	valid := func() models.DomainInput {
 		return models.DomainInput{Name: "Logistics", Description: "Parcels.", Owners: []string{"logistics-team"}}
 	}
@@ -269,6 +274,7 @@ func TestDomainCreateBadInput(t *testing.T) {
 }
 
 func TestDomainRetireReactivate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		d := createDomain(t, s, "Checkout", "checkout-team")
 		p := createProduct(t, s, "checkout", "Orders", models.StatusActive)
@@ -290,9 +296,17 @@ func TestDomainRetireReactivate(t *testing.T) {
 		assertErr(t, err, models.ENOTFOUND, "")
 		assertNothingWritten(t, s, before)
 
-		for _, st := range []string{models.StatusDeprecated, models.StatusRetired} {
-			_, err = s.SetProductStatus(ctx, admin, "checkout", p.Slug, st)
-			mustOK(t, err, "retire product")
+		// Deprecated and draft products are not retired either.
+		draft := createProduct(t, s, "checkout", "Carts", models.StatusDraft)
+		_, err = s.SetProductStatus(ctx, admin, "checkout", p.Slug, models.StatusDeprecated)
+		mustOK(t, err, "deprecate product")
+		for _, step := range []struct{ slug, status string }{{p.Slug, models.StatusRetired}, {draft.Slug, models.StatusRetired}} {
+			before := rowCounts(t, s)
+			_, err = s.SetDomainStatus(ctx, admin, "checkout", models.DomainRetired)
+			assertErr(t, err, models.ECONFLICT, "")
+			assertNothingWritten(t, s, before)
+			_, err = s.SetProductStatus(ctx, admin, "checkout", step.slug, step.status)
+			mustOK(t, err, "retire product "+step.slug)
 		}
 		auditBefore := countRows(t, s, "audit_entries")
 		retired, err := s.SetDomainStatus(ctx, admin, "checkout", models.DomainRetired)
@@ -330,6 +344,7 @@ func TestDomainRetireReactivate(t *testing.T) {
 }
 
 func TestDomainDelete(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		d := createDomain(t, s, "Checkout", "checkout-team")
 		createProduct(t, s, "checkout", "Carts", models.StatusDraft)

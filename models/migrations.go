@@ -125,5 +125,20 @@ func migrations() []*gormigrate.Migration {
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Migrator().DropTable("api_tokens", "sessions", "users", "audit_entries", "output_ports", "products", "domains")
 		},
+	}, {
+		// A counter every domain/product write bumps, so each replica knows
+		// when its in-memory catalog is stale (see catalog.go).
+		ID: "0002_catalog_version",
+		Migrate: func(tx *gorm.DB) error {
+			type CatalogVersion struct {
+				ID      uint  `gorm:"primaryKey;autoIncrement:false"`
+				Version int64 `gorm:"not null"`
+			}
+			if err := tx.Migrator().CreateTable(&CatalogVersion{}); err != nil {
+				return err
+			}
+			return tx.Create(&CatalogVersion{ID: 1, Version: 1}).Error
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("catalog_versions") },
 	}}
 }

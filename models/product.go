@@ -212,7 +212,13 @@ func (p *Product) apply(in ProductInput) {
 	for i, o := range in.OutputPorts {
 		p.OutputPorts[i] = OutputPort{Position: i, Name: o.Name, Type: o.Type, Location: o.Location}
 	}
-	p.SearchText = strings.ToLower(strings.Join([]string{p.Name, p.Slug, p.Owner, strings.Join(p.Tags, " "), p.Description}, " \x1f "))
+	p.SearchText = searchText(p)
+}
+
+// searchText is what the text filter matches: the searchable fields, lower
+// case, separated so a query cannot match across two fields.
+func searchText(p *Product) string {
+	return strings.ToLower(strings.Join([]string{p.Name, p.Slug, p.Owner, strings.Join(p.Tags, " "), p.Description}, " \x1f "))
 }
 
 func (p *Product) auditFields() map[string]string {

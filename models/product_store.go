@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ProductFilter selects and pages products; the same fields come from page
@@ -22,8 +24,8 @@ type ProductFilter struct {
 // Normalize trims the filter and clamps paging to sane bounds.
 func (f *ProductFilter) Normalize() {
 	f.Q = strings.TrimSpace(f.Q)
-	if len(f.Q) > 200 {
-		f.Q = f.Q[:200]
+	if utf8.RuneCountInString(f.Q) > 200 {
+		f.Q = string([]rune(f.Q)[:200]) // whole characters: a cut one is invalid text
 	}
 	f.Domain = strings.ToLower(strings.TrimSpace(f.Domain))
 	f.Status = strings.ToLower(strings.TrimSpace(f.Status))
@@ -31,8 +33,11 @@ func (f *ProductFilter) Normalize() {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	if f.PerPage < 1 || f.PerPage > 100 {
+	switch {
+	case f.PerPage < 1:
 		f.PerPage = 50
+	case f.PerPage > 100:
+		f.PerPage = 100
 	}
 }
 
@@ -54,6 +59,9 @@ type ProductPage struct {
 	Total   int64
 	Page    int
 	PerPage int
+	// Domains lists every domain by name, for filter menus, from the same
+	// snapshot as Items.
+	Domains []Domain
 }
 
 // Pages is the number of pages (at least 1).
@@ -64,37 +72,17 @@ func (p ProductPage) Pages() int {
 	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
 }
 
-// escapeLike escapes LIKE wildcards so user text matches literally.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // ListProducts returns one page of products matching f, by name, each with
-// its domain (output ports are not loaded).
+// its domain (output ports are not loaded). It reads the in-memory catalog.
 func (s *Store) ListProducts(ctx context.Context, f ProductFilter) (ProductPage, error) {
 	f.Normalize()
-	page := ProductPage{Page: f.Page, PerPage: f.PerPage}
-	q := s.db.WithContext(ctx).Model(&Product{})
-	if f.Q != "" {
-		q = q.Where(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.Q))+"%")
+	snap, err := s.catalog(ctx)
+	if err != nil {
+		return ProductPage{Page: f.Page, PerPage: f.PerPage}, err
 	}
-	if f.Domain != "" {
-		q = q.Where("domain_id = (SELECT id FROM domains WHERE slug = ?)", f.Domain)
-	}
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if f.Classification != "" {
-		q = q.Where("classification = ?", f.Classification)
-	}
-	if err := q.Count(&page.Total).Error; err != nil {
-		return page, internal("count products", err)
-	}
-	if page.Total == 0 {
-		return page, nil
-	}
-	err := q.Preload("Domain").Order("name, id").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
-	return page, internal("list products", err)
+	page := snap.filter(f)
+	page.Domains = snap.domains
+	return page, nil
 }
 
 // GetProduct finds a product by its domain's slug and its own, with its
@@ -160,11 +148,15 @@ func checkProduct(tx *gorm.DB, in *ProductInput, current *Product) (*Domain, Fie
 }
 
 func transitionMessage(from, to string) string {
+	article := "A "
+	if strings.IndexAny(from, "aeiou") == 0 {
+		article = "An " // "An active product", not "A active product"
+	}
 	allowed := AllowedTransitions(from)
 	if len(allowed) == 0 {
-		return "A " + from + " product cannot change status."
+		return article + from + " product cannot change status."
 	}
-	return "A " + from + " product can only become " + strings.Join(allowed, " or ") + ", not " + to + "."
+	return article + from + " product can only become " + strings.Join(allowed, " or ") + ", not " + to + "."
 }
 
 // CreateProduct registers a data product in one of the principal's domains.
@@ -184,6 +176,9 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 			return err
 		}
 		if err := savePorts(tx, prod); err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
@@ -220,6 +215,9 @@ func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if err := savePorts(tx, prod); err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
@@ -269,7 +267,12 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 		}
 		before := prod.auditFields()
 		prod.Status = status
-		if err := tx.Model(prod).Update("status", status).Error; err != nil {
+		// Omit the loaded domain and ports: GORM would upsert them, bringing
+		// back ports a concurrent edit just replaced.
+		if err := tx.Model(prod).Omit(clause.Associations).Update("status", status).Error; err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields())
@@ -295,6 +298,9 @@ func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if err := tx.Delete(prod).Error; err != nil {
+			return err
+		}
+		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "deleted", "product", prod.ID, domainSlug+"/"+slug, prod.auditFields(), nil)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestProductCreateAndGet(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		owner := storetest.Owner("checkout-team")
@@ -78,6 +79,7 @@ func TestProductCreateAndGet(t *testing.T) {
 }
 
 func TestProductFreshnessSLAStored(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		for i, tt := range []struct{ in, shown string }{
@@ -97,6 +99,7 @@ func TestProductFreshnessSLAStored(t *testing.T) {
 }
 
 func TestProductUpdateReplacesPorts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		in := productInput("checkout", "Orders")
@@ -176,6 +179,7 @@ func TestProductUpdateReplacesPorts(t *testing.T) {
 }
 
 func TestProductList(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		createDomain(t, s, "Logistics", "logistics-team")
@@ -273,8 +277,8 @@ func TestProductList(t *testing.T) {
 				{0, 0, 1, 50},
 				{-3, -1, 1, 50},
 				{1, 100, 1, 100},
-				{1, 101, 1, 50}, // too many falls back to the default
-				{1, 1_000_000, 1, 50},
+				{1, 101, 1, 100}, // too many is clamped to the maximum
+				{1, 1_000_000, 1, 100},
 			} {
 				page, err := s.ListProducts(ctx, models.ProductFilter{Page: tt.page, PerPage: tt.perPage})
 				mustOK(t, err, "list products")
@@ -301,6 +305,7 @@ func TestProductList(t *testing.T) {
 }
 
 func TestProductFilterValidate(t *testing.T) {
+	t.Parallel()
 	f := models.ProductFilter{Status: " Bogus ", Classification: "secret"}
 	f.Normalize()
 	errs := f.Validate()
@@ -318,6 +323,7 @@ func TestProductFilterValidate(t *testing.T) {
 }
 
 func TestProductStatusTransitions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from, to string
 		allowed  bool
@@ -415,6 +421,7 @@ func TestProductStatusTransitions(t *testing.T) {
 }
 
 func TestProductDelete(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		for _, st := range []string{models.StatusActive, models.StatusDeprecated} {
@@ -451,6 +458,7 @@ func TestProductDelete(t *testing.T) {
 }
 
 func TestProductMove(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Alpha", "team-a")
 		createDomain(t, s, "Beta", "team-b")
@@ -506,6 +514,7 @@ func TestProductMove(t *testing.T) {
 }
 
 func TestProductSameSlugInOtherDomain(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		createDomain(t, s, "Checkout", "checkout-team")
 		createDomain(t, s, "Logistics", "logistics-team")
@@ -525,6 +534,7 @@ func TestProductSameSlugInOtherDomain(t *testing.T) {
 }
 
 func TestProductCreateBadInput(t *testing.T) {
+	t.Parallel()
 	ports := func(n int) []models.PortInput {
 		out := make([]models.PortInput, n)
 		for i := range out {
@@ -565,7 +575,7 @@ func TestProductCreateBadInput(t *testing.T) {
 		{"port without name", admin, func(in *models.ProductInput) { in.OutputPorts = port("", "table", "s.t") }, models.EINVALID, "output_ports[0].name"},
 		{"port name with space", admin, func(in *models.ProductInput) { in.OutputPorts = port("my port", "table", "s.t") }, models.EINVALID, "output_ports[0].name"},
 		{"duplicate port names", admin, func(in *models.ProductInput) {
-			in.OutputPorts = []models.PortInput{{Name: "Orders", Type: "table", Location: "s.a"}, {Name: "orders", Type: "table", Location: "s.b"}}
+			in.OutputPorts = []models.PortInput{{Name: "orders", Type: "table", Location: "s.a"}, {Name: "Orders", Type: "table", Location: "s.b"}}
 		}, models.EINVALID, "output_ports[1].name"},
 		{"port without location", admin, func(in *models.ProductInput) { in.OutputPorts = port("p", "table", "") }, models.EINVALID, "output_ports[0].location"},
 		{"port type unknown", admin, func(in *models.ProductInput) { in.OutputPorts = port("p", "warehouse", "s.t") }, models.EINVALID, "output_ports[0].type"},
@@ -666,4 +676,112 @@ func assertStatus(t *testing.T, s *models.Store, slug, want string) {
 	if p.Status != want {
 		t.Errorf("stored status of %s = %q, want %q", slug, p.Status, want)
 	}
+}
+
+// TestListSeesWritesOfOtherStores: two stores on one database stand for two
+// replicas of the portal; after every kind of write, lists on both must
+// show it, whatever either had cached before.
+func TestListSeesWritesOfOtherStores(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, a *models.Store) {
+		b := models.NewStore(a.DB(), nil)
+		stores := map[string]*models.Store{"a": a, "b": b}
+		// check lists on both stores, which also fills their caches for
+		// the next write to invalidate.
+		check := func(after string, f models.ProductFilter, products []string, domains string) {
+			t.Helper()
+			for name, s := range stores {
+				page, err := s.ListProducts(ctx, f)
+				mustOK(t, err, "list products")
+				if got := productNames(page.Items); !reflect.DeepEqual(got, products) {
+					t.Errorf("after %s, store %s lists %+v as %q, want %q", after, name, f, got, products)
+				}
+				list, err := s.ListDomains(ctx)
+				mustOK(t, err, "list domains")
+				var got []string
+				for _, d := range list {
+					got = append(got, fmt.Sprintf("%s:%s:%d", d.Slug, d.Status, d.Products))
+				}
+				if strings.Join(got, " ") != domains {
+					t.Errorf("after %s, store %s lists domains %q, want %q", after, name, strings.Join(got, " "), domains)
+				}
+			}
+		}
+		check("nothing", models.ProductFilter{}, nil, "")
+
+		createDomain(t, a, "Checkout", "checkout-team")
+		check("a created a domain", models.ProductFilter{}, nil, "checkout:active:0")
+
+		createProduct(t, b, "checkout", "Orders", models.StatusDraft)
+		check("b created a product", models.ProductFilter{}, []string{"Orders"}, "checkout:active:1")
+
+		_, err := a.SetProductStatus(ctx, admin, "checkout", "orders", models.StatusActive)
+		mustOK(t, err, "activate on a")
+		check("a activated it", models.ProductFilter{Status: "active"}, []string{"Orders"}, "checkout:active:1")
+
+		in := productInput("checkout", "Orders")
+		in.Status, in.Description = models.StatusActive, "Card payments"
+		_, err = b.UpdateProduct(ctx, admin, "checkout", "orders", in)
+		mustOK(t, err, "update on b")
+		check("b described it", models.ProductFilter{Q: "card"}, []string{"Orders"}, "checkout:active:1")
+
+		_, err = a.UpdateDomain(ctx, admin, "checkout", models.DomainInput{Name: "Shop", Slug: "shop", Owners: []string{"x"}})
+		mustOK(t, err, "rename domain on a")
+		check("a renamed the domain", models.ProductFilter{Domain: "shop"}, []string{"Orders"}, "shop:active:1")
+
+		for _, st := range []string{models.StatusDeprecated, models.StatusRetired} {
+			_, err = b.SetProductStatus(ctx, admin, "shop", "orders", st)
+			mustOK(t, err, "retire on b")
+		}
+		_, err = b.SetDomainStatus(ctx, admin, "shop", models.DomainRetired)
+		mustOK(t, err, "retire domain on b")
+		check("b retired the domain", models.ProductFilter{Status: "retired"}, []string{"Orders"}, "shop:retired:1")
+
+		mustOK(t, a.DeleteProduct(ctx, admin, "shop", "orders"), "delete product on a")
+		check("a deleted the product", models.ProductFilter{}, nil, "shop:retired:0")
+
+		mustOK(t, b.DeleteDomain(ctx, admin, "shop"), "delete domain on b")
+		check("b deleted the domain", models.ProductFilter{}, nil, "")
+	})
+}
+
+// Products of the same name list in the order they were created, on every
+// page alike.
+func TestListSameNames(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		var want []string
+		for _, d := range []string{"Zulu", "Alpha", "Mike"} {
+			createDomain(t, s, d, "team")
+			p := createProduct(t, s, strings.ToLower(d), "Events", models.StatusDraft)
+			want = append(want, fmt.Sprintf("%s#%d", strings.ToLower(d), p.ID))
+		}
+		var got []string
+		for page := 1; page <= 3; page++ {
+			res, err := s.ListProducts(ctx, models.ProductFilter{Page: page, PerPage: 1})
+			mustOK(t, err, "list products")
+			for _, p := range res.Items {
+				got = append(got, fmt.Sprintf("%s#%d", p.Domain.Slug, p.ID))
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("same-named products listed as %v, want by id %v", got, want)
+		}
+	})
+}
+
+// A filter on a domain that does not exist matches nothing. (Unknown
+// statuses and classifications are for callers to refuse with
+// ProductFilter.Validate; see TestProductFilterValidate.)
+func TestListUnknownDomain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		createDomain(t, s, "Checkout", "checkout-team")
+		createProduct(t, s, "checkout", "Orders", models.StatusActive)
+		page, err := s.ListProducts(ctx, models.ProductFilter{Domain: "nowhere"})
+		mustOK(t, err, "list products")
+		if page.Total != 0 || len(page.Items) != 0 {
+			t.Errorf("ListProducts(domain nowhere) = %q (total %d), want nothing", productNames(page.Items), page.Total)
+		}
+	})
 }

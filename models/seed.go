@@ -103,6 +103,6 @@ func (s *Store) SeedBulk(ctx context.Context, nDomains, nProducts int) error {
 				batch = batch[:0]
 			}
 		}
-		return nil
+		return bumpCatalog(tx)
 	})
 }

@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -16,8 +18,33 @@ import (
 // Store is the portal's data access: every read and write of domains,
 // products, users, sessions, tokens and the audit log goes through it.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db    *gorm.DB
+	sqlDB *sql.DB // the same pool, for the few hot queries that skip GORM
+	now   func() time.Time
+	cat   *catalogCache
+	hot   *hotStatements
+}
+
+// hotStatements are prepared once: SQLite spends more time parsing these
+// tiny queries than running them, and they run on every page view.
+type hotStatements struct {
+	once             sync.Once
+	err              error
+	catalogVersion   *sql.Stmt
+	sessionWithOwner *sql.Stmt
+}
+
+func (s *Store) statements(ctx context.Context) (*hotStatements, error) {
+	h := s.hot
+	h.once.Do(func() {
+		if h.catalogVersion, h.err = s.sqlDB.PrepareContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1"); h.err != nil {
+			return
+		}
+		h.sessionWithOwner, h.err = s.sqlDB.PrepareContext(ctx, `SELECT s.id, s.last_seen_at, s.expires_at,
+			u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.groups, u.admin
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+	})
+	return h, h.err
 }
 
 // Open connects to the portal database: a postgres:// URL, or else a SQLite
@@ -57,7 +84,8 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Store{db: db, now: now}
+	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
+	return &Store{db: db, sqlDB: sqlDB, now: now, cat: &catalogCache{}, hot: &hotStatements{}}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

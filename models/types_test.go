@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseFreshnessSLA(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		minutes int64
@@ -66,6 +67,7 @@ func TestParseFreshnessSLA(t *testing.T) {
 }
 
 func TestFreshnessSLAJSONAndDuration(t *testing.T) {
+	t.Parallel()
 	for sla, want := range map[models.FreshnessSLA]string{0: "null", 90: `"1h30m"`, 1440: `"1d"`} {
 		b, err := sla.MarshalJSON()
 		if err != nil || string(b) != want {
@@ -78,6 +80,7 @@ func TestFreshnessSLAJSONAndDuration(t *testing.T) {
 }
 
 func TestSlugify(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Checkout", "checkout"},
 		{"Customer Orders", "customer-orders"},
@@ -103,6 +106,7 @@ func TestSlugify(t *testing.T) {
 }
 
 func TestSplitList(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want []string
@@ -123,6 +127,7 @@ func TestSplitList(t *testing.T) {
 }
 
 func TestStringListValueScan(t *testing.T) {
+	t.Parallel()
 	for _, list := range []models.StringList{nil, {}, {"a"}, {"team-a", "ada@example.com", "Équipe \"Données\""}} {
 		v, err := list.Value()
 		if err != nil {
@@ -162,6 +167,7 @@ func TestStringListValueScan(t *testing.T) {
 }
 
 func TestErrorHelpers(t *testing.T) {
+	t.Parallel()
 	err := models.FieldErrors{"name": "Enter a name."}.Err()
 	if models.ErrorCode(err) != models.EINVALID || models.ErrorFields(err)["name"] != "Enter a name." {
 		t.Errorf("FieldErrors.Err() = %v; want EINVALID with the name message", err)
@@ -189,6 +195,7 @@ type errTest string
 func (e errTest) Error() string { return string(e) }
 
 func TestRedactURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"postgres://app:s3cret@db:5432/meshport", "postgres://app:xxxxx@db:5432/meshport"},
 		{"postgres://app@db/meshport", "postgres://app@db/meshport"},

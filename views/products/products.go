@@ -65,6 +65,9 @@ func resultSummary(r models.ProductPage) string {
 	if r.Total == 0 {
 		return "No data products match."
 	}
+	if len(r.Items) == 0 {
+		return fmt.Sprintf("There is no page %d; the last page is %d.", r.Page, r.Pages())
+	}
 	first := (r.Page-1)*r.PerPage + 1
 	last := first + len(r.Items) - 1
 	return fmt.Sprintf("Showing %d–%d of %d data products", first, last, r.Total)
