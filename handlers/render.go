@@ -29,8 +29,22 @@ func (s *Server) render(c echo.Context, status int, page templ.Component) error 
 			return c.HTMLBlob(status, buf.Bytes())
 		}
 	}
-	c.Response().WriteHeader(status)
-	return page.Render(c.Request().Context(), c.Response())
+	// Rendered whole before sending: one write with a Content-Length, and a
+	// template error can still become a proper error page.
+	buf := s.buffers.Get().(*bytes.Buffer)
+	defer s.putBuffer(buf)
+	buf.Reset()
+	if err := page.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// putBuffer returns a render buffer to the pool unless a huge page grew it.
+func (s *Server) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		s.buffers.Put(buf)
+	}
 }
 
 // renderComponent writes a component that is a fragment by itself, such as

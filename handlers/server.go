@@ -3,9 +3,11 @@
 package handlers
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo-contrib/echoprometheus"
@@ -27,10 +29,11 @@ type Config struct {
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store  *models.Store
-	log    *slog.Logger
-	cfg    Config
-	signIn SignIn
+	store   *models.Store
+	log     *slog.Logger
+	cfg     Config
+	signIn  SignIn
+	buffers sync.Pool // *bytes.Buffer for rendering pages
 }
 
 // New builds the portal's HTTP handler: middleware, routes and error pages.
@@ -41,7 +44,8 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo
 	if cfg.Sessions.Idle == 0 {
 		cfg.Sessions = models.SessionLifetime{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour}
 	}
-	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn}
+	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn,
+		buffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -77,34 +77,48 @@ func (s *Store) SessionUser(ctx context.Context, token string, life SessionLifet
 	if token == "" {
 		return nil, Errorf(EUNAUTHORIZED, "Please sign in.")
 	}
-	// One plain query: this runs on every page view.
+	hash, now := HashSecret(token), s.now()
+	if e, ok := s.sessions.get(hash, now); ok && sessionLive(e.lastSeen, e.expiresAt, now, life) && now.Sub(e.lastSeen) <= time.Minute {
+		u := e.user
+		return &u, nil
+	}
+	// One plain query: this runs on every page view the cache cannot answer.
 	hot, err := s.statements(ctx)
 	if err != nil {
 		return nil, internal("prepare", err)
 	}
 	var sess Session
 	var u User
-	err = hot.sessionWithOwner.QueryRowContext(ctx, HashSecret(token)).Scan(&sess.ID, &sess.LastSeenAt, &sess.ExpiresAt, &u.ID, &u.Issuer, &u.Subject, &u.Email, &u.EmailVerified, &u.Name, &u.Groups, &u.Admin)
+	err = hot.sessionWithOwner.QueryRowContext(ctx, hash).Scan(&sess.ID, &sess.LastSeenAt, &sess.ExpiresAt, &u.ID, &u.Issuer, &u.Subject, &u.Email, &u.EmailVerified, &u.Name, &u.Groups, &u.Admin)
 	if errors.Is(err, sql.ErrNoRows) {
+		s.sessions.forget(hash)
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if err != nil {
 		return nil, internal("load session", err)
 	}
-	sess.UserID, sess.User = u.ID, &u
-	now := s.now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > life.Idle || sess.User == nil {
+	if !sessionLive(sess.LastSeenAt, sess.ExpiresAt, now, life) {
+		s.sessions.forget(hash)
 		s.db.WithContext(ctx).Delete(&sess)
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&sess).Omit(clause.Associations).Update("last_seen_at", now)
+		if err := s.db.WithContext(ctx).Model(&sess).Omit(clause.Associations).Update("last_seen_at", now).Error; err == nil {
+			sess.LastSeenAt = now
+		}
 	}
-	return sess.User, nil
+	s.sessions.put(hash, cachedSession{user: u, lastSeen: sess.LastSeenAt, expiresAt: sess.ExpiresAt, checkedAt: now})
+	return &u, nil
+}
+
+// sessionLive: neither past its absolute lifetime nor idle too long.
+func sessionLive(lastSeen, expiresAt, now time.Time, life SessionLifetime) bool {
+	return !now.After(expiresAt) && now.Sub(lastSeen) <= life.Idle
 }
 
 // DeleteSession ends a session (sign-out).
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	s.sessions.forget(HashSecret(token))
 	err := s.db.WithContext(ctx).Where("token_hash = ?", HashSecret(token)).Delete(&Session{}).Error
 	return internal("delete session", err)
 }

@@ -2,11 +2,11 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -17,16 +17,34 @@ import (
 // same filter over memory costs microseconds.
 //
 // It stays correct across replicas: every write transaction that changes a
-// domain or product bumps catalog_versions.version, and each read compares
-// that one-row counter with the snapshot's version and reloads when they
-// differ. A reader therefore never sees data older than its request.
+// domain or product bumps catalog_versions.version, and reads compare that
+// one-row counter with the snapshot's version and reload when they differ.
+// The comparison runs at most once per recheck interval (250 ms by
+// default), so under load the version query does not run for every page; a
+// write in this process makes the next read check at once, so people see
+// their own changes immediately, and other replicas' within the interval.
 
 // catalogCache holds the current snapshot; loads are serialised so a burst
 // of readers after a write triggers one reload.
 type catalogCache struct {
 	snapshot atomic.Pointer[catalogSnapshot]
 	loading  sync.Mutex
+	recheck  time.Duration
+	epoch    time.Time // checks are timed as durations since, monotonic
+	// writes counts this process's committed catalog writes; a check only
+	// vouches for the snapshot while no write came after it began.
+	writes  atomic.Int64
+	checked atomic.Pointer[catalogCheck]
 }
+
+type catalogCheck struct {
+	at     time.Duration
+	writes int64
+}
+
+// SetCatalogRecheck sets how long a catalog snapshot is trusted before the
+// version is compared again; 0 compares on every read.
+func (s *Store) SetCatalogRecheck(d time.Duration) { s.cat.recheck = d }
 
 type catalogSnapshot struct {
 	version  int64
@@ -63,13 +81,36 @@ func code(v string, set []string) uint8 {
 	return 0
 }
 
-// bumpCatalog marks the catalog changed inside the caller's transaction.
-func bumpCatalog(tx *gorm.DB) error {
-	return tx.Exec("UPDATE catalog_versions SET version = version + 1 WHERE id = 1").Error
+// writeCatalog runs fn in a transaction that also bumps the catalog version,
+// and after the commit makes this process's next read reload.
+func (s *Store) writeCatalog(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Exec("UPDATE catalog_versions SET version = version + 1 WHERE id = 1").Error
+	})
+	if err == nil {
+		s.cat.writes.Add(1)
+	}
+	return err
+}
+
+// WarmCatalog loads the catalog now, so the first visitor after a start does
+// not wait for it.
+func (s *Store) WarmCatalog(ctx context.Context) error {
+	_, err := s.catalog(ctx)
+	return err
 }
 
 // catalog returns a snapshot at least as new as the database's version.
 func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
+	now, writes := time.Since(s.cat.epoch), s.cat.writes.Load()
+	if snap, last := s.cat.snapshot.Load(), s.cat.checked.Load(); snap != nil && last != nil &&
+		last.writes == writes && now-last.at < s.cat.recheck {
+		return snap, nil
+	}
+	check := &catalogCheck{at: now, writes: writes}
 	// Plain database/sql: this runs on every list request, and GORM's
 	// machinery would cost more than the query.
 	hot, err := s.statements(ctx)
@@ -81,6 +122,7 @@ func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
 		return nil, internal("catalog version", err)
 	}
 	if snap := s.cat.snapshot.Load(); snap != nil && snap.version >= version {
+		s.cat.checked.Store(check)
 		return snap, nil
 	}
 	s.cat.loading.Lock()
@@ -93,29 +135,34 @@ func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
 		return nil, err
 	}
 	s.cat.snapshot.Store(snap)
+	s.cat.checked.Store(check)
 	return snap, nil
 }
 
-// loadCatalog reads the version, domains and products from one consistent
-// database snapshot.
+// loadCatalog reads the version first, then domains and products. Data
+// read after the version is at least that new, so the snapshot is never
+// older than its version says; a write in between only causes one more
+// reload later. Products are read with plain database/sql: GORM's
+// reflection triples the time of this, the one big read in the portal.
 func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, error) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.Dialect() == "postgres" {
-		opts.Isolation = sql.LevelRepeatableRead // one snapshot for all three reads
-	}
 	snap := &catalogSnapshot{}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw("SELECT version FROM catalog_versions WHERE id = 1").Scan(&snap.version).Error; err != nil {
-			return err
-		}
-		if err := tx.Order("name, id").Find(&snap.domains).Error; err != nil {
-			return err
-		}
-		return tx.Omit("search_text").Find(&snap.products).Error
-	}, opts)
-	if err != nil {
-		return nil, internal("load catalog", err)
+	if err := s.sqlDB.QueryRowContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1").Scan(&snap.version); err != nil {
+		return nil, internal("catalog version", err)
 	}
+	if err := s.db.WithContext(ctx).Find(&snap.domains).Error; err != nil {
+		return nil, internal("load domains", err)
+	}
+	var err error
+	if snap.products, err = s.loadProducts(ctx); err != nil {
+		return nil, internal("load products", err)
+	}
+	sort.Slice(snap.domains, func(i, j int) bool {
+		a, b := &snap.domains[i], &snap.domains[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
 	snap.byID = make(map[uint]*Domain, len(snap.domains))
 	snap.bySlug = make(map[string]*Domain, len(snap.domains))
 	snap.counts = make(map[uint]map[string]int64, len(snap.domains))
@@ -137,7 +184,6 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, error) {
 	for i := range snap.products {
 		p := &snap.products[i]
 		p.Domain = snap.byID[p.DomainID]
-		p.SearchText = searchText(p)
 		snap.counts[p.DomainID][p.Status]++
 		snap.entries[i] = catalogEntry{domainID: uint32(p.DomainID), status: code(p.Status, statuses), class: code(p.Classification, classes), search: p.SearchText}
 	}
@@ -193,4 +239,28 @@ func (snap *catalogSnapshot) match(f ProductFilter) []int32 {
 	snap.matches[key] = matches
 	snap.matchesMu.Unlock()
 	return matches
+}
+
+// loadProducts reads every product without output ports.
+func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
+	var n int
+	if err := s.sqlDB.QueryRowContext(ctx, "SELECT count(*) FROM products").Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := s.sqlDB.QueryContext(ctx, `SELECT id, domain_id, slug, name, owner, description, purpose, status,
+		classification, contains_pii, tags, freshness_sla_minutes, search_text, created_at, updated_at FROM products`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	products := make([]Product, 0, n+n/8)
+	for rows.Next() {
+		var p Product
+		if err := rows.Scan(&p.ID, &p.DomainID, &p.Slug, &p.Name, &p.Owner, &p.Description, &p.Purpose, &p.Status,
+			&p.Classification, &p.ContainsPII, &p.Tags, &p.FreshnessSLA, &p.SearchText, &p.CreatedAt, &p.UpdatedAt); err != nil {
+			return nil, err
+		}
+		products = append(products, p)
+	}
+	return products, rows.Err()
 }

@@ -86,11 +86,8 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 	d := &Domain{}
 	d.apply(in)
 	d.Status = DomainActive // a domain is born active; retiring is a later step
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(d).Error; err != nil {
-			return err
-		}
-		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "created", "domain", d.ID, d.Slug, nil, d.auditFields())
@@ -104,7 +101,7 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 // UpdateDomain changes a domain's details.
 func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in DomainInput) (*Domain, error) {
 	var d *Domain
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
 		if d, err = getDomain(tx, slug); err != nil {
 			return err
@@ -133,9 +130,6 @@ func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in D
 		if err := tx.Save(d).Error; err != nil {
 			return err
 		}
-		if err := bumpCatalog(tx); err != nil {
-			return err
-		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -151,7 +145,7 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		return nil, Errorf(EINVALID, "A domain is either active or retired.")
 	}
 	var d *Domain
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
 		if d, err = getDomain(tx, slug); err != nil {
 			return err
@@ -173,9 +167,6 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		action := "retired"
 		if status == DomainActive {
 			action = "reactivated"
-		}
-		if err := bumpCatalog(tx); err != nil {
-			return err
 		}
 		return s.audit(tx, p, action, "domain", d.ID, d.Slug, before, d.auditFields())
 	})
@@ -204,7 +195,7 @@ func checkDomainStatus(tx *gorm.DB, p Principal, d *Domain, status string) error
 
 // DeleteDomain deletes a domain that has no products.
 func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		d, err := getDomain(tx, slug)
 		if err != nil {
 			return err
@@ -220,9 +211,6 @@ func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) erro
 			return Errorf(ECONFLICT, "%s still has %d product(s). Delete or move them first.", d.Name, n)
 		}
 		if err := tx.Delete(d).Error; err != nil {
-			return err
-		}
-		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "deleted", "domain", d.ID, d.Slug, d.auditFields(), nil)

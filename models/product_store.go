@@ -162,7 +162,7 @@ func transitionMessage(from, to string) string {
 // CreateProduct registers a data product in one of the principal's domains.
 func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput) (*Product, error) {
 	var prod *Product
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		domain, errs := checkProduct(tx, &in, nil)
 		if domain != nil && !p.CanManageProducts(domain) {
 			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can add products to it.", domain.Name)
@@ -178,9 +178,6 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 		if err := savePorts(tx, prod); err != nil {
 			return err
 		}
-		if err := bumpCatalog(tx); err != nil {
-			return err
-		}
 		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -193,7 +190,7 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 // in both.
 func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug string, in ProductInput) (*Product, error) {
 	var prod *Product
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
 		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
 			return err
@@ -215,9 +212,6 @@ func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if err := savePorts(tx, prod); err != nil {
-			return err
-		}
-		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
@@ -247,7 +241,7 @@ func savePorts(tx *gorm.DB, prod *Product) error {
 // activate) if the transition is allowed.
 func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, slug, status string) (*Product, error) {
 	var prod *Product
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
 		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
 			return err
@@ -272,9 +266,6 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 		if err := tx.Model(prod).Omit(clause.Associations).Update("status", status).Error; err != nil {
 			return err
 		}
-		if err := bumpCatalog(tx); err != nil {
-			return err
-		}
 		return s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields())
 	})
 	return prod, internal("set product status", err)
@@ -283,7 +274,7 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 // DeleteProduct deletes a draft or retired product; live products are
 // deprecated and retired first so their consumers get notice.
 func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug string) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		prod, err := getProduct(tx, domainSlug, slug)
 		if err != nil {
 			return err
@@ -298,9 +289,6 @@ func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if err := tx.Delete(prod).Error; err != nil {
-			return err
-		}
-		if err := bumpCatalog(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "deleted", "product", prod.ID, domainSlug+"/"+slug, prod.auditFields(), nil)

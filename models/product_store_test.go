@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
@@ -685,6 +686,10 @@ func TestListSeesWritesOfOtherStores(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, a *models.Store) {
 		b := models.NewStore(a.DB(), nil)
+		// Compare versions on every read: this test is about correctness
+		// across replicas, not the recheck interval (tested below).
+		a.SetCatalogRecheck(0)
+		b.SetCatalogRecheck(0)
 		stores := map[string]*models.Store{"a": a, "b": b}
 		// check lists on both stores, which also fills their caches for
 		// the next write to invalidate.
@@ -782,6 +787,38 @@ func TestListUnknownDomain(t *testing.T) {
 		mustOK(t, err, "list products")
 		if page.Total != 0 || len(page.Items) != 0 {
 			t.Errorf("ListProducts(domain nowhere) = %q (total %d), want nothing", productNames(page.Items), page.Total)
+		}
+	})
+}
+
+// TestCatalogRecheckInterval: with the default interval a store shows its
+// own writes at once and another replica's once the interval has passed.
+func TestCatalogRecheckInterval(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, a *models.Store) {
+		b := models.NewStore(a.DB(), nil)
+		b.SetCatalogRecheck(2 * time.Second) // long enough that a slow machine stays within it
+		createDomain(t, a, "Checkout", "checkout-team")
+		createProduct(t, a, "checkout", "Orders", models.StatusDraft)
+		names := func(s *models.Store) []string {
+			page, err := s.ListProducts(ctx, models.ProductFilter{})
+			mustOK(t, err, "list products")
+			return productNames(page.Items)
+		}
+		if got := names(b); !reflect.DeepEqual(got, []string{"Orders"}) {
+			t.Fatalf("b lists %q before any cache, want [Orders]", got)
+		}
+		createProduct(t, b, "checkout", "Payments", models.StatusDraft)
+		if got := names(b); !reflect.DeepEqual(got, []string{"Orders", "Payments"}) {
+			t.Fatalf("b does not see its own write at once: %q", got)
+		}
+		createProduct(t, a, "checkout", "Refunds", models.StatusDraft)
+		if got := names(b); !reflect.DeepEqual(got, []string{"Orders", "Payments"}) {
+			t.Fatalf("within the interval b lists %q; the snapshot should still be trusted", got)
+		}
+		time.Sleep(2100 * time.Millisecond)
+		if got := names(b); !reflect.DeepEqual(got, []string{"Orders", "Payments", "Refunds"}) {
+			t.Fatalf("after the interval b lists %q, want a's write too", got)
 		}
 	})
 }

@@ -18,11 +18,12 @@ import (
 // Store is the portal's data access: every read and write of domains,
 // products, users, sessions, tokens and the audit log goes through it.
 type Store struct {
-	db    *gorm.DB
-	sqlDB *sql.DB // the same pool, for the few hot queries that skip GORM
-	now   func() time.Time
-	cat   *catalogCache
-	hot   *hotStatements
+	db       *gorm.DB
+	sqlDB    *sql.DB // the same pool, for the few hot queries that skip GORM
+	now      func() time.Time
+	cat      *catalogCache
+	hot      *hotStatements
+	sessions *sessionCache
 }
 
 // hotStatements are prepared once: SQLite spends more time parsing these
@@ -85,7 +86,8 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 		now = func() time.Time { return time.Now().UTC() }
 	}
 	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
-	return &Store{db: db, sqlDB: sqlDB, now: now, cat: &catalogCache{}, hot: &hotStatements{}}
+	return &Store{db: db, sqlDB: sqlDB, now: now, cat: &catalogCache{recheck: 250 * time.Millisecond, epoch: time.Now()}, hot: &hotStatements{},
+		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

@@ -45,6 +45,10 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	if err := store.WarmCatalog(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
 	var signIn handlers.SignIn = handlers.DevSignIn{}
 	app := &App{
