@@ -33,8 +33,9 @@ type catalogCache struct {
 	epoch    time.Time // checks are timed as durations since, monotonic
 	// writes counts this process's committed catalog writes; a check only
 	// vouches for the snapshot while no write came after it began.
-	writes  atomic.Int64
-	checked atomic.Pointer[catalogCheck]
+	writes   atomic.Int64
+	checked  atomic.Pointer[catalogCheck]
+	checking atomic.Bool
 }
 
 type catalogCheck struct {
@@ -109,6 +110,15 @@ func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
 	if snap, last := s.cat.snapshot.Load(), s.cat.checked.Load(); snap != nil && last != nil &&
 		last.writes == writes && now-last.at < s.cat.recheck {
 		return snap, nil
+	}
+	// One reader re-checks while the others keep using the snapshot they
+	// trust anyway; otherwise every request arriving in that moment would
+	// query (and open database connections) at once.
+	if snap, last := s.cat.snapshot.Load(), s.cat.checked.Load(); snap != nil && last != nil && last.writes == writes {
+		if !s.cat.checking.CompareAndSwap(false, true) {
+			return snap, nil
+		}
+		defer s.cat.checking.Store(false)
 	}
 	check := &catalogCheck{at: now, writes: writes}
 	// Plain database/sql: this runs on every list request, and GORM's

@@ -72,8 +72,10 @@ func Open(databaseURL string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(8)
 		sqlDB.SetMaxIdleConns(8)
 	} else {
+		// Keep as many idle as open: a PostgreSQL connection costs a
+		// process fork, so closing and reopening them under bursts hurts.
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return NewStore(db, nil), nil

@@ -1,0 +1,78 @@
+package products
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/meshport/meshport/models"
+)
+
+// resultRows renders the rows of the product table. It is written in Go
+// rather than templ because templ turns every {expression} into a
+// fmt.Sprint call, and this loop, fifty rows of six values on the most
+// visited page, made that a fifth of the page's CPU. Every value still goes
+// through templ.EscapeString; nothing from users is written raw.
+func resultRows(items []models.Product) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		b := &stickyWriter{w: w}
+		for i := range items {
+			p := &items[i]
+			b.WriteString(`<tr><td><a href="`)
+			b.WriteString(templ.EscapeString(productURL(*p)))
+			b.WriteString(`">`)
+			b.WriteString(templ.EscapeString(p.Name))
+			b.WriteString(`</a>`)
+			if p.ContainsPII {
+				b.WriteString(` <span class="badge badge-pii" title="Contains personal data">PII</span>`)
+			}
+			if len(p.Tags) > 0 {
+				b.WriteString(` <span class="muted small">`)
+				b.WriteString(templ.EscapeString(strings.Join(p.Tags, ", ")))
+				b.WriteString(`</span>`)
+			}
+			b.WriteString(`</td><td>`)
+			if p.Domain != nil {
+				b.WriteString(templ.EscapeString(p.Domain.Name))
+			}
+			b.WriteString(`</td><td>`)
+			b.WriteString(templ.EscapeString(p.Owner))
+			b.WriteString(`</td><td>`)
+			writeBadge(b, p.Status, models.Statuses())
+			b.WriteString(`</td><td>`)
+			writeBadge(b, p.Classification, models.Classifications())
+			b.WriteString(`</td></tr>`)
+		}
+		return b.err
+	})
+}
+
+// stickyWriter writes strings until the first error and keeps it, so the
+// row code above reads as plain markup.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) WriteString(str string) {
+	if s.err == nil {
+		_, s.err = io.WriteString(s.w, str)
+	}
+}
+
+// writeBadge writes the same markup as views.StatusBadge and
+// views.ClassBadge; known values get their colour class.
+func writeBadge(b *stickyWriter, value string, known []string) {
+	class := "badge"
+	for _, k := range known {
+		if k == value {
+			class = "badge badge-" + value
+		}
+	}
+	b.WriteString(`<span class="`)
+	b.WriteString(class)
+	b.WriteString(`">`)
+	b.WriteString(templ.EscapeString(value))
+	b.WriteString(`</span>`)
+}
