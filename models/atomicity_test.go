@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -156,17 +157,24 @@ func TestStatusChangeKeepsConcurrentPortEdit(t *testing.T) {
 	_, err := s.CreateProduct(ctx, admin, in)
 	mustOK(t, err, "create product")
 
-	// Right before the status change writes, another request replaces the
-	// ports and commits.
+	// Right before the status change writes, another request starts to
+	// replace the ports. The row lock makes it wait for the status change to
+	// commit, then it applies on top: neither change is lost.
 	var fired atomic.Bool
 	var editErr error
+	editDone := make(chan struct{})
 	err = s.DB().Callback().Update().Before("gorm:save_before_associations").Register("test:concurrent_edit", func(db *gorm.DB) {
 		if db.Statement.Table != "products" || !fired.CompareAndSwap(false, true) {
 			return
 		}
-		edit := in
-		edit.OutputPorts = []models.PortInput{{Name: "new", Type: "table", Location: "s.new"}}
-		_, editErr = s.UpdateProduct(ctx, admin, "checkout", "orders", edit)
+		go func() {
+			defer close(editDone)
+			edit := in
+			edit.Status = models.StatusActive
+			edit.OutputPorts = []models.PortInput{{Name: "new", Type: "table", Location: "s.new"}}
+			_, editErr = s.UpdateProduct(ctx, admin, "checkout", "orders", edit)
+		}()
+		time.Sleep(200 * time.Millisecond) // let the edit reach the row lock
 	})
 	mustOK(t, err, "register callback")
 
@@ -175,6 +183,7 @@ func TestStatusChangeKeepsConcurrentPortEdit(t *testing.T) {
 	if !fired.Load() {
 		t.Fatalf("the concurrent edit never ran")
 	}
+	<-editDone
 	mustOK(t, editErr, "concurrent edit")
 	p, err := s.GetProduct(ctx, "checkout", "orders")
 	mustOK(t, err, "get product")

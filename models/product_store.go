@@ -102,6 +102,28 @@ func getProduct(tx *gorm.DB, domainSlug, slug string) (*Product, error) {
 	return &p, internal("get product", err)
 }
 
+// productForChange loads a product inside a write transaction and checks
+// that p may change it. On PostgreSQL it first locks the row, so two
+// concurrent changes of one product queue instead of the second silently
+// overwriting the first; SQLite write transactions are serial already.
+func productForChange(tx *gorm.DB, p Principal, domainSlug, slug, verb string) (*Product, error) {
+	if tx.Dialector.Name() == "postgres" {
+		err := tx.Exec(`SELECT 1 FROM products p JOIN domains d ON d.id = p.domain_id
+			WHERE d.slug = ? AND p.slug = ? FOR UPDATE OF p`, domainSlug, slug).Error
+		if err != nil {
+			return nil, err
+		}
+	}
+	prod, err := getProduct(tx, domainSlug, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanManageProducts(prod.Domain) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can %s its products.", prod.Domain.Name, verb)
+	}
+	return prod, nil
+}
+
 // CheckProduct normalizes and validates in, including the domain's existence
 // and slug uniqueness; current is the product being edited (nil when creating).
 // It returns the target domain when it exists.
@@ -192,11 +214,8 @@ func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
-		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
+		if prod, err = productForChange(tx, p, domainSlug, slug, "edit"); err != nil {
 			return err
-		}
-		if !p.CanManageProducts(prod.Domain) {
-			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can edit its products.", prod.Domain.Name)
 		}
 		domain, errs := checkProduct(tx, &in, prod)
 		if domain != nil && domain.ID != prod.DomainID && !p.CanManageProducts(domain) {
@@ -243,11 +262,8 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
-		if prod, err = getProduct(tx, domainSlug, slug); err != nil {
+		if prod, err = productForChange(tx, p, domainSlug, slug, "change"); err != nil {
 			return err
-		}
-		if !p.CanManageProducts(prod.Domain) {
-			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can change its products.", prod.Domain.Name)
 		}
 		if !oneOf(status, Statuses()) {
 			return &Error{Code: EINVALID, Message: "Unknown status.", Fields: FieldErrors{"status": "Choose one of: " + strings.Join(Statuses(), ", ") + "."}}
@@ -275,12 +291,9 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 // deprecated and retired first so their consumers get notice.
 func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug string) error {
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
-		prod, err := getProduct(tx, domainSlug, slug)
+		prod, err := productForChange(tx, p, domainSlug, slug, "delete")
 		if err != nil {
 			return err
-		}
-		if !p.CanManageProducts(prod.Domain) {
-			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can delete its products.", prod.Domain.Name)
 		}
 		if prod.Status != StatusDraft && prod.Status != StatusRetired {
 			return Errorf(ECONFLICT, "%s is %s. Only draft or retired products can be deleted; deprecate and retire it first.", prod.Name, prod.Status)

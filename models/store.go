@@ -56,7 +56,10 @@ func Open(databaseURL string) (*Store, error) {
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
+		// No PrepareStmt: inside a transaction GORM prepares on a second
+		// pool connection, which deadlocks once every connection is held by
+		// a transaction waiting for a row lock. Hot queries are prepared
+		// by hand (hotStatements).
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
