@@ -78,8 +78,10 @@ func (f Field) controlAttrs(trigger string) templ.Attributes {
 		a["hx-trigger"] = trigger
 		a["hx-target"] = "#" + f.ID + "-error"
 		a["hx-swap"] = "outerHTML"
+		// No hx-sync across the form: each field's check answers into its
+		// own slot, and syncing would drop one field's check while
+		// another's is in flight. Per element, htmx queues the last event.
 		a["hx-include"] = "closest form"
-		a["hx-sync"] = "closest form:abort"
 	}
 	for k, v := range f.Attrs {
 		a[k] = v
