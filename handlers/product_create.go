@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/models"
-	"github.com/meshport/meshport/views/products"
 )
 
 func (s *Server) productCreate(c echo.Context) error {
@@ -13,12 +11,7 @@ func (s *Server) productCreate(c echo.Context) error {
 	form := parseProductForm(c)
 	p, err := s.store.CreateProduct(ctx, principal(c), form.Input)
 	if isFormError(err) {
-		data, derr := s.productFormData(ctx, c, "New data product", form, nil)
-		if derr != nil {
-			return derr
-		}
-		data.Errors, data.Message = models.ErrorFields(err), models.ErrorMessage(err)
-		return s.render(c, http.StatusUnprocessableEntity, products.Form(data))
+		return s.renderProductFormError(c, "New data product", form, nil, err)
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -39,4 +40,15 @@ func (s *Server) productFormData(ctx context.Context, c echo.Context, title stri
 		Page: s.page(c, title, "products"), Input: form.Input, Tags: form.Tags, Domains: allowed,
 		Statuses: statuses, Editing: editing, PortKeys: form.PortKeys,
 	}, nil
+}
+
+// renderProductFormError shows the form again with the user's values and
+// the messages of err, next to their fields.
+func (s *Server) renderProductFormError(c echo.Context, title string, form productForm, editing *models.Product, err error) error {
+	data, derr := s.productFormData(c.Request().Context(), c, title, form, editing)
+	if derr != nil {
+		return derr
+	}
+	data.Errors, data.Message = models.ErrorFields(err), models.ErrorMessage(err)
+	return s.render(c, http.StatusUnprocessableEntity, products.Form(data))
 }

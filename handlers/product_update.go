@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/models"
-	"github.com/meshport/meshport/views/products"
 )
 
 func (s *Server) productUpdate(c echo.Context) error {
@@ -17,12 +15,7 @@ func (s *Server) productUpdate(c echo.Context) error {
 	form := parseProductForm(c)
 	p, err := s.store.UpdateProduct(ctx, principal(c), current.Domain.Slug, current.Slug, form.Input)
 	if isFormError(err) {
-		data, derr := s.productFormData(ctx, c, "Edit "+current.Name, form, current)
-		if derr != nil {
-			return derr
-		}
-		data.Errors, data.Message = models.ErrorFields(err), models.ErrorMessage(err)
-		return s.render(c, http.StatusUnprocessableEntity, products.Form(data))
+		return s.renderProductFormError(c, "Edit "+current.Name, form, current, err)
 	}
 	if err != nil {
 		return err

@@ -80,7 +80,11 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 	if !p.CanCreateDomain() {
 		return nil, Errorf(EFORBIDDEN, "Only admins can register domains.")
 	}
-	if err := s.CheckDomain(ctx, &in, 0).Err(); err != nil {
+	errs := s.CheckDomain(ctx, &in, 0)
+	if in.Status != "" && in.Status != DomainActive {
+		errs.Add("status", "A new domain starts active; retire it later.")
+	}
+	if err := errs.Err(); err != nil {
 		return nil, conflictIfTaken(err)
 	}
 	d := &Domain{}

@@ -259,6 +259,7 @@ func savePorts(tx *gorm.DB, prod *Product) error {
 // SetProductStatus moves a product along its lifecycle (retire, deprecate,
 // activate) if the transition is allowed.
 func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, slug, status string) (*Product, error) {
+	status = strings.ToLower(strings.TrimSpace(status))
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error

@@ -60,7 +60,7 @@ func Open(databaseURL string) (*Store, error) {
 		// pool connection, which deadlocks once every connection is held by
 		// a transaction waiting for a row lock. Hot queries are prepared
 		// by hand (hotStatements).
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc: func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", RedactURL(databaseURL), err)

@@ -85,6 +85,7 @@ func TestSlugify(t *testing.T) {
 		{"Checkout", "checkout"},
 		{"Customer Orders", "customer-orders"},
 		{"Données Clients", "donnees-clients"},
+		{"Straße Øresund Łódź Æsir", "strasse-oresund-lodz-aesir"},
 		{"Crème brûlée", "creme-brulee"},
 		{"Ünïcödé", "unicode"},
 		{"  --Hello,   World!--  ", "hello-world"},

@@ -22,7 +22,8 @@ var (
 func Slugify(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
+	name = letterSpellings().Replace(strings.ToLower(name))
+	for _, r := range norm.NFKD.String(name) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			// combining marks left by NFKD: "é" becomes "e"
@@ -41,6 +42,13 @@ func Slugify(name string) string {
 		s = strings.TrimRight(s[:63], "-")
 	}
 	return s
+}
+
+// letterSpellings spells out letters that NFKD does not split into a base
+// letter and a mark, so "Straße" becomes "strasse", not "stra-e". static/app.js
+// has the same table for the slug it fills in as people type.
+func letterSpellings() *strings.Replacer {
+	return strings.NewReplacer("ß", "ss", "æ", "ae", "ø", "o", "œ", "oe", "ł", "l", "đ", "d", "ð", "d", "þ", "th", "ı", "i")
 }
 
 func validateName(errs FieldErrors, field, v string) {

@@ -8,8 +8,10 @@
   // --- a. Slug auto-fill ----------------------------------------------------
 
   // Lowercase ASCII letters and digits joined by single dashes, at most 63 chars.
+  // Letters NFKD does not split into base + mark; models/validate.go has the same table.
+  var spellings = { "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
   function slugify(s) {
-    return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    return s.toLowerCase().replace(/[ßæøœłđðþı]/g, function (c) { return spellings[c]; }).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")
       .slice(0, 63).replace(/-+$/, ""); // cutting at 63 may leave a trailing dash
   }

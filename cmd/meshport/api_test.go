@@ -274,6 +274,7 @@ func TestAPIDomainBadInput(t *testing.T) {
 		{"no owners", "POST", "/api/v1/domains", "application/json", `{"name": "X", "owners": []}`, 422, "invalid", "", "owners", "Name at least one owner: an email address or a group."},
 		{"duplicate slug", "POST", "/api/v1/domains", "application/json", `{"name": "Checkout", "owners": ["x"]}`, 409, "conflict", "Another domain already uses this slug.", "slug", "Another domain already uses this slug."},
 		{"bad status", "POST", "/api/v1/domains", "application/json", `{"name": "X", "owners": ["x"], "status": "paused"}`, 422, "invalid", "", "status", "A domain is either active or retired."},
+		{"created retired", "POST", "/api/v1/domains", "application/json", `{"name": "X", "owners": ["x"], "status": "retired"}`, 422, "invalid", "", "status", "A new domain starts active; retire it later."},
 		{"text body", "POST", "/api/v1/domains", "text/plain", `{"name": "X", "owners": ["x"]}`, 400, "bad_request", "Send a JSON body with \"Content-Type: application/json\".", "", ""},
 		{"form body", "POST", "/api/v1/domains", "application/x-www-form-urlencoded", `name=X&owners=x`, 400, "bad_request", "Send a JSON body with \"Content-Type: application/json\".", "", ""},
 		{"no content type", "POST", "/api/v1/domains", "", `{"name": "X", "owners": ["x"]}`, 400, "bad_request", "Send a JSON body with \"Content-Type: application/json\".", "", ""},

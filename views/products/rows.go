@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
 )
 
 // resultRows renders the rows of the product table. It is written in Go
@@ -59,6 +60,26 @@ func (s *stickyWriter) WriteString(str string) {
 	if s.err == nil {
 		_, s.err = io.WriteString(s.w, str)
 	}
+}
+
+// optionList renders a select's options, in Go for the same reason as
+// resultRows: the product filter lists every domain on every page view.
+func optionList(options []views.Option, selected string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		b := &stickyWriter{w: w}
+		for _, o := range options {
+			b.WriteString(`<option value="`)
+			b.WriteString(templ.EscapeString(o.Value))
+			if o.Value == selected {
+				b.WriteString(`" selected>`)
+			} else {
+				b.WriteString(`">`)
+			}
+			b.WriteString(templ.EscapeString(o.Label))
+			b.WriteString(`</option>`)
+		}
+		return b.err
+	})
 }
 
 // writeBadge writes the same markup as views.StatusBadge and
