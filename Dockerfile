@@ -1,5 +1,8 @@
 # Build: docker build -t meshport .
-# Run:   docker run --rm -p 8080:8080 meshport
+# Run:   docker run --rm -p 8080:8080 -e MESHPORT_SECRET_KEY=... -e MESHPORT_DATABASE_URL=postgres://... meshport
+# Serving outside a container's loopback needs single sign-on (OpenID
+# Connect, the SSO issue); until then the image refuses to start with a
+# message saying so, because the development sign-in is loopback-only.
 
 # ---- build stage ----
 FROM golang:1.26-bookworm AS build

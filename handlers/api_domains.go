@@ -44,16 +44,13 @@ func (s *Server) apiDomainCreate(c echo.Context) error {
 // apiDomainPatch changes the fields present in the body, in one
 // transaction; "status" retires or reactivates the domain.
 func (s *Server) apiDomainPatch(c echo.Context) error {
-	ctx := c.Request().Context()
-	d, err := s.store.GetDomain(ctx, c.Param("domain"))
+	body, err := readJSON(c)
 	if err != nil {
 		return err
 	}
-	in := d.Input()
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if d, err = s.store.UpdateDomain(ctx, principal(c), d.Slug, in); err != nil {
+	d, err := s.store.PatchDomain(c.Request().Context(), principal(c), c.Param("domain"),
+		func(in *models.DomainInput) error { return decodeJSONBytes(body, in) })
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toDomainJSON(d))

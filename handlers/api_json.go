@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,13 +15,36 @@ import (
 	"github.com/meshport/meshport/models"
 )
 
-// decodeJSON reads exactly one JSON object into v, refusing unknown fields
-// and reporting wrong types per field, so a client learns what to fix.
+// decodeJSON reads exactly one JSON object from the body into v.
 func decodeJSON(c echo.Context, v any) error {
-	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
-		return models.Errorf(models.EBADREQUEST, "Send a JSON body with \"Content-Type: application/json\".")
+	body, err := readJSON(c)
+	if err != nil {
+		return err
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	return decodeJSONBytes(body, v)
+}
+
+// readJSON reads a JSON request body, refusing other content types.
+func readJSON(c echo.Context) ([]byte, error) {
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
+		return nil, models.Errorf(models.EBADREQUEST, "Send a JSON body with \"Content-Type: application/json\".")
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	var tooLarge *http.MaxBytesError
+	var httpErr *echo.HTTPError // the body limit middleware's, for bodies sent without a length
+	switch {
+	case errors.As(err, &tooLarge), errors.As(err, &httpErr) && httpErr.Code == http.StatusRequestEntityTooLarge:
+		return nil, models.Errorf(models.ETOOLARGE, "The request body is too large.")
+	case err != nil:
+		return nil, models.Errorf(models.EBADREQUEST, "The request body could not be read.")
+	}
+	return body, nil
+}
+
+// decodeJSONBytes decodes one JSON object into v, refusing unknown fields
+// and reporting wrong types per field, so a client learns what to fix.
+func decodeJSONBytes(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.More() {
@@ -28,13 +52,9 @@ func decodeJSON(c echo.Context, v any) error {
 	}
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
-	var tooLarge *http.MaxBytesError
-	var httpErr *echo.HTTPError // the body limit middleware's, for bodies sent without a length
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &tooLarge), errors.As(err, &httpErr) && httpErr.Code == http.StatusRequestEntityTooLarge:
-		return models.Errorf(models.ETOOLARGE, "The request body is too large.")
 	case errors.Is(err, io.EOF):
 		return models.Errorf(models.EBADREQUEST, "The request body is empty; send a JSON object.")
 	case errors.As(err, &syntaxErr):

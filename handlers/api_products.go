@@ -57,16 +57,13 @@ func (s *Server) apiProductCreate(c echo.Context) error {
 // apiProductPatch changes the fields present in the body; lists (tags,
 // output_ports) are replaced whole.
 func (s *Server) apiProductPatch(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := s.store.GetProduct(ctx, c.Param("domain"), c.Param("product"))
+	body, err := readJSON(c)
 	if err != nil {
 		return err
 	}
-	in := p.Input()
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if p, err = s.store.UpdateProduct(ctx, principal(c), p.Domain.Slug, p.Slug, in); err != nil {
+	p, err := s.store.PatchProduct(c.Request().Context(), principal(c), c.Param("domain"), c.Param("product"),
+		func(in *models.ProductInput) error { return decodeJSONBytes(body, in) })
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toProductJSON(p))

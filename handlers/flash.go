@@ -13,7 +13,7 @@ import (
 // setFlash stores a one-time message for the next page the browser shows.
 func setFlash(c echo.Context, kind, msg string) {
 	value := kind + ":" + base64.RawURLEncoding.EncodeToString([]byte(msg))
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: value, Path: "/", HttpOnly: true, Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
 }
 
 // takeFlash returns the pending message, if any, and clears it.
@@ -22,7 +22,7 @@ func takeFlash(c echo.Context) *views.Flash {
 	if err != nil || cookie.Value == "" {
 		return nil
 	}
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
 	kind, enc, ok := strings.Cut(cookie.Value, ":")
 	msg, err := base64.RawURLEncoding.DecodeString(enc)
 	if !ok || err != nil || (kind != "success" && kind != "error" && kind != "info") || utf8.RuneCount(msg) > 300 {

@@ -60,6 +60,19 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo
 		echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
 			Namespace: "meshport", Subsystem: "http", Registerer: registry, DoNotUseRequestPathFor404: true,
 			Skipper: func(c echo.Context) bool { return c.Path() == "/metrics" },
+			// The same status the error handler will send, not a 500 for
+			// every error that is not an *echo.HTTPError.
+			StatusCodeResolver: func(c echo.Context, err error) int {
+				if err == nil {
+					return c.Response().Status
+				}
+				return statusOf(appError(err).Code)
+			},
+			// The Host header is the client's to choose; as a label it
+			// would let anyone create unbounded series.
+			LabelFuncs: map[string]echoprometheus.LabelValueFunc{
+				"host": func(echo.Context, error) string { return "" },
+			},
 		}),
 		middleware.SecureWithConfig(middleware.SecureConfig{
 			ContentTypeNosniff:    "nosniff",

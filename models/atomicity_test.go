@@ -2,7 +2,9 @@ package models_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -190,4 +192,59 @@ func TestStatusChangeKeepsConcurrentPortEdit(t *testing.T) {
 	if got := portStrings(p.OutputPorts); !reflect.DeepEqual(got, []string{"new table s.new"}) || p.Status != models.StatusActive {
 		t.Errorf("after the status change the product has ports %q and status %q; want only the edit's port, active", got, p.Status)
 	}
+}
+
+// TestConcurrentPatchesKeepBothFields: two clients patching different fields
+// of one product at the same time both keep their change.
+func TestConcurrentPatchesKeepBothFields(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		createDomain(t, s, "Checkout", "checkout-team")
+		createProduct(t, s, "checkout", "Orders", models.StatusDraft)
+		const rounds = 10
+		errs := make(chan error, 2*rounds)
+		for i := range rounds {
+			go func() {
+				_, err := s.PatchProduct(ctx, admin, "checkout", "orders", func(in *models.ProductInput) error {
+					in.Description = fmt.Sprintf("description %d", i)
+					return nil
+				})
+				errs <- err
+			}()
+			go func() {
+				_, err := s.PatchProduct(ctx, admin, "checkout", "orders", func(in *models.ProductInput) error {
+					in.Tags = append(in.Tags, fmt.Sprintf("tag%d", i))
+					return nil
+				})
+				errs <- err
+			}()
+		}
+		for range 2 * rounds {
+			mustOK(t, <-errs, "patch")
+		}
+		p, err := s.GetProduct(ctx, "checkout", "orders")
+		mustOK(t, err, "get product")
+		if len(p.Tags) != rounds {
+			t.Errorf("after %d concurrent tag patches the product has tags %v: some patches were lost", rounds, p.Tags)
+		}
+		if !strings.HasPrefix(p.Description, "description ") {
+			t.Errorf("description patches lost: %q", p.Description)
+		}
+	})
+}
+
+// TestLongTokenActorIsRecorded: the audit actor of a token with a long email
+// and name fits the column on every database.
+func TestLongTokenActorIsRecorded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		p := admin
+		p.Email = strings.Repeat("a", 240) + "@example.com"
+		p.Via = "token " + strings.Repeat("n", 100)
+		_, err := s.CreateDomain(ctx, p, models.DomainInput{Name: "Long", Owners: []string{"x"}})
+		mustOK(t, err, "create with a long actor")
+		if got := lastAudit(t, s).Actor; len([]rune(got)) > 300 || !strings.HasPrefix(got, "aaaa") {
+			t.Errorf("actor recorded as %q (%d characters)", got, len([]rune(got)))
+		}
+	})
 }

@@ -181,6 +181,15 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, error) {
 		snap.byID[d.ID], snap.bySlug[d.Slug] = d, d
 		snap.counts[d.ID] = map[string]int64{}
 	}
+	// A product whose domain was created after the domains were read is left
+	// out: it is newer than snap.version, so the next check reloads anyway.
+	known := snap.products[:0]
+	for _, p := range snap.products {
+		if snap.byID[p.DomainID] != nil {
+			known = append(known, p)
+		}
+	}
+	snap.products = known
 	// Go's byte order, so SQLite and PostgreSQL (whose collations differ) list alike.
 	sort.Slice(snap.products, func(i, j int) bool {
 		a, b := &snap.products[i], &snap.products[j]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -40,6 +41,29 @@ func (s *Store) AllDomains(ctx context.Context) ([]Domain, error) {
 	return append([]Domain(nil), snap.domains...), nil
 }
 
+// lockDomain reads a domain inside a write transaction. On PostgreSQL it
+// locks the row first, so changes of one domain queue, and a product being
+// added (which takes a share lock, see lockDomainShared) cannot land in a
+// domain that is being retired or deleted. SQLite write transactions are
+// serial already.
+func lockDomain(tx *gorm.DB, slug string) (*Domain, error) {
+	if tx.Dialector.Name() == "postgres" {
+		if err := tx.Exec("SELECT 1 FROM domains WHERE slug = ? FOR UPDATE", slug).Error; err != nil {
+			return nil, err
+		}
+	}
+	return getDomain(tx, slug)
+}
+
+// lockDomainShared keeps a domain from being retired, deleted or renamed
+// until the transaction ends, while other products are added beside it.
+func lockDomainShared(tx *gorm.DB, slug string) error {
+	if tx.Dialector.Name() != "postgres" || slug == "" {
+		return nil
+	}
+	return tx.Exec("SELECT 1 FROM domains WHERE slug = ? FOR SHARE", strings.ToLower(strings.TrimSpace(slug))).Error
+}
+
 // GetDomain finds a domain by slug.
 func (s *Store) GetDomain(ctx context.Context, slug string) (*Domain, error) {
 	return getDomain(s.db.WithContext(ctx), slug)
@@ -67,8 +91,9 @@ func checkDomain(tx *gorm.DB, in *DomainInput, currentID uint) FieldErrors {
 	errs := in.Validate()
 	if _, bad := errs["slug"]; !bad {
 		var n int64
-		tx.Model(&Domain{}).Where("slug = ? AND id <> ?", in.Slug, currentID).Count(&n)
-		if n > 0 {
+		if err := tx.Model(&Domain{}).Where("slug = ? AND id <> ?", in.Slug, currentID).Count(&n).Error; err != nil {
+			errs.Add("slug", "Could not check whether the slug is free; try again.")
+		} else if n > 0 {
 			errs.Add("slug", msgDomainSlugTaken)
 		}
 	}
@@ -104,14 +129,31 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 
 // UpdateDomain changes a domain's details.
 func (s *Store) UpdateDomain(ctx context.Context, p Principal, slug string, in DomainInput) (*Domain, error) {
+	return s.changeDomain(ctx, p, slug, func(*Domain) (DomainInput, error) { return in, nil })
+}
+
+// PatchDomain applies patch to the domain's current fields inside the write
+// transaction, so two clients patching different fields both keep theirs.
+func (s *Store) PatchDomain(ctx context.Context, p Principal, slug string, patch func(*DomainInput) error) (*Domain, error) {
+	return s.changeDomain(ctx, p, slug, func(d *Domain) (DomainInput, error) {
+		in := d.Input()
+		return in, patch(&in)
+	})
+}
+
+func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, change func(*Domain) (DomainInput, error)) (*Domain, error) {
 	var d *Domain
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = getDomain(tx, slug); err != nil {
+		if d, err = lockDomain(tx, slug); err != nil {
 			return err
 		}
 		if !p.CanEditDomain(d) {
 			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can edit it.", d.Name)
+		}
+		in, err := change(d)
+		if err != nil {
+			return err
 		}
 		if err := checkDomain(tx, &in, d.ID).Err(); err != nil {
 			return conflictIfTaken(err)
@@ -151,7 +193,7 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 	var d *Domain
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = getDomain(tx, slug); err != nil {
+		if d, err = lockDomain(tx, slug); err != nil {
 			return err
 		}
 		if d.Status == status {
@@ -200,7 +242,7 @@ func checkDomainStatus(tx *gorm.DB, p Principal, d *Domain, status string) error
 // DeleteDomain deletes a domain that has no products.
 func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) error {
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
-		d, err := getDomain(tx, slug)
+		d, err := lockDomain(tx, slug)
 		if err != nil {
 			return err
 		}
@@ -246,7 +288,8 @@ func conflictIfTaken(err error) error {
 // audit writes an audit entry inside the caller's transaction.
 func (s *Store) audit(tx *gorm.DB, p Principal, action, entityType string, id uint, key string, before, after map[string]string) error {
 	return tx.Create(&AuditEntry{
-		At: s.now(), Actor: p.Label(), Action: action, EntityType: entityType,
+		// The actor column holds 300 characters; email plus token name can be longer.
+		At: s.now(), Actor: truncate(p.Label(), 299), Action: action, EntityType: entityType,
 		EntityID: id, EntityKey: key, Changes: diffFields(before, after),
 	}).Error
 }

@@ -161,8 +161,9 @@ func checkProduct(tx *gorm.DB, in *ProductInput, current *Product) (*Domain, Fie
 			currentID = current.ID
 		}
 		var n int64
-		tx.Model(&Product{}).Where("domain_id = ? AND slug = ? AND id <> ?", domain.ID, in.Slug, currentID).Count(&n)
-		if n > 0 {
+		if err := tx.Model(&Product{}).Where("domain_id = ? AND slug = ? AND id <> ?", domain.ID, in.Slug, currentID).Count(&n).Error; err != nil {
+			errs.Add("slug", "Could not check whether the slug is free; try again.")
+		} else if n > 0 {
 			errs.Add("slug", msgProductSlugTaken)
 		}
 	}
@@ -185,6 +186,9 @@ func transitionMessage(from, to string) string {
 func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput) (*Product, error) {
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
+		if err := lockDomainShared(tx, in.Domain); err != nil {
+			return err
+		}
 		domain, errs := checkProduct(tx, &in, nil)
 		if domain != nil && !p.CanManageProducts(domain) {
 			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can add products to it.", domain.Name)
@@ -211,10 +215,31 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 // UpdateProduct changes a product; moving it to another domain needs rights
 // in both.
 func (s *Store) UpdateProduct(ctx context.Context, p Principal, domainSlug, slug string, in ProductInput) (*Product, error) {
+	return s.changeProduct(ctx, p, domainSlug, slug, func(*Product) (ProductInput, error) { return in, nil })
+}
+
+// PatchProduct applies patch to the product's current fields inside the
+// write transaction, so two clients patching different fields both keep
+// theirs.
+func (s *Store) PatchProduct(ctx context.Context, p Principal, domainSlug, slug string, patch func(*ProductInput) error) (*Product, error) {
+	return s.changeProduct(ctx, p, domainSlug, slug, func(cur *Product) (ProductInput, error) {
+		in := cur.Input()
+		return in, patch(&in)
+	})
+}
+
+func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug string, change func(*Product) (ProductInput, error)) (*Product, error) {
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
 		if prod, err = productForChange(tx, p, domainSlug, slug, "edit"); err != nil {
+			return err
+		}
+		in, err := change(prod)
+		if err != nil {
+			return err
+		}
+		if err := lockDomainShared(tx, in.Domain); err != nil {
 			return err
 		}
 		domain, errs := checkProduct(tx, &in, prod)

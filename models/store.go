@@ -26,26 +26,37 @@ type Store struct {
 	sessions *sessionCache
 }
 
-// hotStatements are prepared once: SQLite spends more time parsing these
-// tiny queries than running them, and they run on every page view.
+// hotStatements are the two queries behind every page view (session and
+// catalog version), prepared once per pool: PostgreSQL then skips parsing
+// and planning them. (The SQLite driver prepares per query regardless.)
 type hotStatements struct {
-	once             sync.Once
-	err              error
+	mu               sync.Mutex
 	catalogVersion   *sql.Stmt
 	sessionWithOwner *sql.Stmt
 }
 
+// statements prepares the hot statements on first use; a failure (say, the
+// database is down at that moment) is retried on the next call.
 func (s *Store) statements(ctx context.Context) (*hotStatements, error) {
 	h := s.hot
-	h.once.Do(func() {
-		if h.catalogVersion, h.err = s.sqlDB.PrepareContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1"); h.err != nil {
-			return
-		}
-		h.sessionWithOwner, h.err = s.sqlDB.PrepareContext(ctx, `SELECT s.id, s.last_seen_at, s.expires_at,
-			u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.groups, u.admin
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
-	})
-	return h, h.err
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sessionWithOwner != nil {
+		return h, nil
+	}
+	version, err := s.sqlDB.PrepareContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1")
+	if err != nil {
+		return nil, err
+	}
+	session, err := s.sqlDB.PrepareContext(ctx, `SELECT s.id, s.last_seen_at, s.expires_at,
+		u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.groups, u.admin
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`)
+	if err != nil {
+		version.Close()
+		return nil, err
+	}
+	h.catalogVersion, h.sessionWithOwner = version, session
+	return h, nil
 }
 
 // Open connects to the portal database: a postgres:// URL, or else a SQLite
@@ -149,18 +160,13 @@ func (s *Store) Close() error {
 	return sqlDB.Close()
 }
 
-// internal wraps an unexpected database error so callers can tell it from
-// user errors; a dead database becomes EUNAVAILABLE.
+// internal wraps an unexpected database error with what was being done;
+// application errors pass through unchanged. The HTTP layer decides which
+// of these mean "database down" (handlers/errors.go).
 func internal(op string, err error) error {
-	if err == nil {
-		return nil
-	}
 	var e *Error
-	if errors.As(err, &e) {
+	if err == nil || errors.As(err, &e) {
 		return err
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%s: %w", op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -99,7 +99,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	a.Log.Info("shutting down", "timeout", a.Config.ShutdownTimeout)
+	a.Log.Info("shutting down", "timeout_ms", a.Config.ShutdownTimeout.Milliseconds())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)

@@ -37,7 +37,7 @@ const devSecretKey = "meshport-local-development-key-not-for-production"
 func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (MESHPORT_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", "meshport.db", "SQLite file path or postgres:// URL (MESHPORT_DATABASE_URL)")
-	fs.StringVar(&cfg.SecretKey, "secret-key", "", "secret for encrypting stored secrets, at least 32 characters; required unless --dev (MESHPORT_SECRET_KEY)")
+	fs.StringVar(&cfg.SecretKey, "secret-key", "", "at least 32 random characters, required unless --dev; reserved for encrypting stored secrets such as source passwords (MESHPORT_SECRET_KEY)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public URL of the portal, e.g. https://meshport.example.com (MESHPORT_BASE_URL)")
 	fs.BoolVar(&cfg.Dev, "dev", false, "local development: demo data and the localhost-only sign-in (MESHPORT_DEV)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "auto", "log format: auto (JSON unless on a terminal), json or text (MESHPORT_LOG_FORMAT)")

@@ -44,6 +44,4 @@ func (f FormData) Action() string {
 // ValidateURL is where the fields post for live validation.
 func (f FormData) ValidateURL() string { return f.Action() + "/validate" }
 
-func ownersText(owners []string) string { return strings.Join(owners, "\n") }
-
 func ownersList(owners []string) string { return strings.Join(owners, ", ") }
