@@ -56,7 +56,6 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.GET("/products/:domain/:product", s.apiProductGet)
 	api.PATCH("/products/:domain/:product", s.apiProductPatch)
 	api.DELETE("/products/:domain/:product", s.apiProductDelete)
-	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 
 func (s *Server) staticFiles() echo.HandlerFunc {
