@@ -21,6 +21,10 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages := e.Group("", s.requireSignIn)
 	pages.GET("/", s.home)
 
+	pages.GET("/profile", s.profileShow)
+	pages.POST("/profile/tokens", s.profileTokenCreate)
+	pages.POST("/profile/tokens/:id/revoke", s.profileTokenRevoke)
+
 	pages.GET("/domains", s.domainList)
 	pages.GET("/domains/new", s.domainNew)
 	pages.POST("/domains", s.domainCreate)

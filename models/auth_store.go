@@ -191,3 +191,36 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (Principal, e
 	}
 	return p, nil
 }
+
+// ListTokens returns a user's API tokens, newest first (hashes included only
+// because the struct has them; views never show them).
+func (s *Store) ListTokens(ctx context.Context, userID uint) ([]APIToken, error) {
+	var tokens []APIToken
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Find(&tokens).Error
+	return tokens, internal("list tokens", err)
+}
+
+// RevokeToken ends one of the user's own tokens; other users' tokens are
+// reported as missing, so ids cannot be probed.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID uint) error {
+	now := s.now()
+	res := s.db.WithContext(ctx).Model(&APIToken{}).
+		Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Update("revoked_at", now)
+	if res.Error != nil {
+		return internal("revoke token", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(ENOTFOUND, "There is no such active token of yours.")
+	}
+	return nil
+}
+
+// GetUser finds a user by id.
+func (s *Store) GetUser(ctx context.Context, id uint) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "There is no such user.")
+	}
+	return &u, internal("get user", err)
+}

@@ -355,7 +355,7 @@ func TestAnonymousVisitorSignsInAndLandsOnTheLink(t *testing.T) {
 	if kind, msg := landed.flash(); kind != "success" || msg != "Signed in as Omar Owner." {
 		t.Errorf("flash %s %q", kind, msg)
 	}
-	if who := text(landed.Doc.Find(".user-menu span").First()); who != "Omar Owner" {
+	if who := text(landed.Doc.Find(`.user-menu a[href="/profile"]`).First()); who != "Omar Owner" {
 		t.Errorf("signed in as %q", who)
 	}
 
