@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,8 +17,8 @@ func (s *Server) productPortRow(c echo.Context) error {
 	if cur, err := urlPath(c.Request().Header.Get("HX-Current-URL")); err == nil && strings.HasPrefix(cur, "/products/") && strings.HasSuffix(cur, "/edit") {
 		validate = strings.TrimSuffix(cur, "/edit") + "/validate"
 	}
-	key := strings.ToLower(models.NewSecret("")[:8])
-	key = strings.NewReplacer("-", "x", "_", "y").Replace(key)
+	// The key only has to differ from the other rows on the page.
+	key := strconv.FormatUint(rand.Uint64(), 36)
 	return s.renderComponent(c, products.PortRowView(products.PortRow{
 		Key: key, Port: models.PortInput{Type: "table"}, Validate: validate,
 	}))

@@ -244,7 +244,7 @@ func TestAPIDomainWrites(t *testing.T) {
 
 	// Delete.
 	before = app.rowCounts(t)
-	status, hdr, raw = ada.raw(http.MethodDelete, "/api/v1/domains/marketing", "", "")
+	status, _, raw = ada.raw(http.MethodDelete, "/api/v1/domains/marketing", "", "")
 	if status != http.StatusNoContent || raw != "" {
 		t.Errorf("delete: %d %q", status, raw)
 	}
