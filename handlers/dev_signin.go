@@ -16,6 +16,9 @@ type DevSignIn struct{}
 // Dev is true: the layout warns on every page.
 func (DevSignIn) Dev() bool { return true }
 
+// SignOutURL is the sign-in page again.
+func (DevSignIn) SignOutURL() string { return "/login" }
+
 // Mount adds the sign-in page and its form's target.
 func (DevSignIn) Mount(e *echo.Echo, s *Server) {
 	e.GET("/login", s.devLoginPage, onlyLoopback)

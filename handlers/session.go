@@ -27,6 +27,9 @@ type SignIn interface {
 	// Dev reports whether this is the local development sign-in, which the
 	// layout announces on every page.
 	Dev() bool
+	// SignOutURL is where the browser goes once the session has ended (the
+	// provider's logout, when it has one).
+	SignOutURL() string
 }
 
 // identify attaches the signed-in principal, if any, to the request.
@@ -122,7 +125,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	s.clearCookie(c, sessionCookie)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, s.signIn.SignOutURL())
 }
 
 func (s *Server) clearCookie(c echo.Context, name string) {

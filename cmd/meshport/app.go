@@ -50,7 +50,11 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
-	var signIn handlers.SignIn = handlers.DevSignIn{}
+	signIn, err := newSignIn(ctx, cfg)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	app := &App{
 		Config: cfg, Log: log, Store: store,
 		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn),
@@ -66,6 +70,21 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	return app, nil
+}
+
+// newSignIn picks how people sign in: the company's OpenID Provider when an
+// issuer is configured, else (validate made sure: --dev on loopback) the
+// local demo sign-in.
+func newSignIn(ctx context.Context, cfg Config) (handlers.SignIn, error) {
+	if cfg.OIDCIssuer == "" {
+		return handlers.DevSignIn{}, nil
+	}
+	return handlers.NewOIDCSignIn(ctx, handlers.OIDCConfig{
+		Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+		RedirectURL: cfg.OIDCRedirectURL, Scopes: cfg.oidcScopes(), GroupsClaim: cfg.OIDCGroupsClaim,
+		AdminGroups: splitList(cfg.AdminGroups), AdminEmails: splitList(cfg.AdminEmails),
+		PostLogoutRedirectURL: cfg.OIDCPostLogoutURL, SecretKey: cfg.SecretKey,
+	})
 }
 
 // Serve listens on the configured address until ctx ends, then lets

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,16 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
+
+	OIDCIssuer        string
+	OIDCClientID      string
+	OIDCClientSecret  string
+	OIDCRedirectURL   string
+	OIDCScopes        string
+	OIDCGroupsClaim   string
+	OIDCPostLogoutURL string
+	AdminGroups       string
+	AdminEmails       string
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -46,6 +57,16 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may take at shutdown (MESHPORT_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", 8*time.Hour, "sign out after this long without requests (MESHPORT_SESSION_IDLE)")
 	fs.DurationVar(&cfg.SessionMax, "session-max", 7*24*time.Hour, "sign out this long after sign-in at the latest (MESHPORT_SESSION_MAX)")
+
+	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; when set, people sign in there (MESHPORT_OIDC_ISSUER)")
+	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", "", "client id registered with the provider (MESHPORT_OIDC_CLIENT_ID)")
+	fs.StringVar(&cfg.OIDCClientSecret, "oidc-client-secret", "", "client secret; empty for a public client (MESHPORT_OIDC_CLIENT_SECRET)")
+	fs.StringVar(&cfg.OIDCRedirectURL, "oidc-redirect-url", "", "callback URL registered with the provider; default <base-url>/auth/callback (MESHPORT_OIDC_REDIRECT_URL)")
+	fs.StringVar(&cfg.OIDCScopes, "oidc-scopes", "openid profile email", "scopes to ask for, space or comma separated (MESHPORT_OIDC_SCOPES)")
+	fs.StringVar(&cfg.OIDCGroupsClaim, "oidc-groups-claim", "groups", "claim with the user's groups; a dotted path reaches nested claims (MESHPORT_OIDC_GROUPS_CLAIM)")
+	fs.StringVar(&cfg.OIDCPostLogoutURL, "oidc-post-logout-redirect-url", "", "where the provider sends people after sign-out; must be registered there (MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL)")
+	fs.StringVar(&cfg.AdminGroups, "admin-groups", "", "comma-separated groups whose members are admins (MESHPORT_ADMIN_GROUPS)")
+	fs.StringVar(&cfg.AdminEmails, "admin-emails", "", "comma-separated verified emails of admins (MESHPORT_ADMIN_EMAILS)")
 }
 
 // parseConfig reads flags, then MESHPORT_* variables for flags not given.
@@ -69,17 +90,15 @@ func (c *Config) validate() error {
 	if err != nil {
 		problems = append(problems, fmt.Sprintf("MESHPORT_ADDR %q is not host:port", c.Addr))
 	} else if c.Dev && !isLoopbackHost(host) {
-		problems = append(problems, fmt.Sprintf("--dev serves a sign-in without passwords, so it only listens on loopback (127.0.0.1, ::1 or localhost), not %q", c.Addr))
+		problems = append(problems, fmt.Sprintf("--dev seeds demo data and may serve a sign-in without passwords, so it only listens on loopback (127.0.0.1, ::1 or localhost), not %q", c.Addr))
 	}
-	if !c.Dev {
-		problems = append(problems, "no sign-in is configured: run with --dev (MESHPORT_DEV=true) on a loopback address for local use")
+	if c.OIDCIssuer == "" && !c.Dev {
+		problems = append(problems, "no sign-in is configured: set MESHPORT_OIDC_ISSUER, MESHPORT_OIDC_CLIENT_ID and MESHPORT_OIDC_CLIENT_SECRET (see README), or run with --dev on a loopback address for the local demo sign-in")
 	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			problems = append(problems, fmt.Sprintf("MESHPORT_BASE_URL %q is not an http(s) URL", c.BaseURL))
-		}
+	if c.BaseURL != "" && !isHTTPURL(c.BaseURL) {
+		problems = append(problems, fmt.Sprintf("MESHPORT_BASE_URL %q is not an http(s) URL", c.BaseURL))
 	}
+	problems = append(problems, c.validateOIDC()...)
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		problems = append(problems, fmt.Sprintf("MESHPORT_TIME_ZONE %q is not a known time zone", c.TimeZone))
 	}
@@ -92,8 +111,68 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// validateOIDC checks the provider settings and derives the redirect URL.
+func (c *Config) validateOIDC() []string {
+	if c.OIDCIssuer == "" {
+		return nil
+	}
+	var problems []string
+	if !isHTTPURL(c.OIDCIssuer) {
+		problems = append(problems, fmt.Sprintf("MESHPORT_OIDC_ISSUER %q is not an http(s) URL", c.OIDCIssuer))
+	}
+	if c.OIDCClientID == "" {
+		problems = append(problems, "MESHPORT_OIDC_CLIENT_ID is required with MESHPORT_OIDC_ISSUER")
+	}
+	if c.OIDCRedirectURL == "" && c.BaseURL != "" {
+		c.OIDCRedirectURL = strings.TrimSuffix(c.BaseURL, "/") + "/auth/callback"
+	}
+	switch {
+	case c.OIDCRedirectURL == "":
+		problems = append(problems, "MESHPORT_OIDC_REDIRECT_URL (or MESHPORT_BASE_URL, from which it is derived as <base>/auth/callback) is required with MESHPORT_OIDC_ISSUER")
+	case !isHTTPURL(c.OIDCRedirectURL):
+		problems = append(problems, fmt.Sprintf("MESHPORT_OIDC_REDIRECT_URL %q is not an http(s) URL", c.OIDCRedirectURL))
+	default:
+		u, _ := url.Parse(c.OIDCRedirectURL)
+		if u.Path == "" || u.Path == "/" || strings.HasPrefix(u.Path, "/api/") || strings.HasPrefix(u.Path, "/static/") {
+			problems = append(problems, fmt.Sprintf("MESHPORT_OIDC_REDIRECT_URL %q needs a path of its own, such as /auth/callback", c.OIDCRedirectURL))
+		}
+	}
+	if !slices.Contains(c.oidcScopes(), "openid") {
+		problems = append(problems, "MESHPORT_OIDC_SCOPES must include openid")
+	}
+	if c.OIDCPostLogoutURL != "" && !isHTTPURL(c.OIDCPostLogoutURL) {
+		problems = append(problems, fmt.Sprintf("MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL %q is not an http(s) URL", c.OIDCPostLogoutURL))
+	}
+	if strings.TrimSpace(c.OIDCGroupsClaim) == "" {
+		c.OIDCGroupsClaim = "groups"
+	}
+	return problems
+}
+
+func (c *Config) oidcScopes() []string {
+	return strings.FieldsFunc(c.OIDCScopes, func(r rune) bool { return r == ' ' || r == ',' })
+}
+
+// splitList reads a comma-separated setting.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // secureCookies is on when the portal is reached over https.
-func (c *Config) secureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+func (c *Config) secureCookies() bool {
+	return strings.HasPrefix(c.BaseURL, "https://") || strings.HasPrefix(c.OIDCRedirectURL, "https://")
+}
 
 func isLoopbackHost(host string) bool {
 	if host == "localhost" {

@@ -33,14 +33,26 @@ func newTestApp(t testing.TB) *testApp {
 
 func newTestAppWithDB(t testing.TB, databaseURL string) *testApp {
 	t.Helper()
-	cfg := testConfig(databaseURL)
-	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatalf("start portal: %v", err)
-	}
+	return newTestAppWithConfig(t, testConfig(databaseURL))
+}
+
+// newTestAppWithConfig starts the portal with cfg on a random loopback port
+// (Addr is ignored); with an OIDC issuer and no redirect URL, the callback
+// is on that port.
+func newTestAppWithConfig(t testing.TB, cfg Config) *testApp {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	if cfg.OIDCIssuer != "" && cfg.OIDCRedirectURL == "" {
+		cfg.OIDCRedirectURL = base + "/auth/callback"
+	}
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		ln.Close()
+		t.Fatalf("start portal: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -52,7 +64,7 @@ func newTestAppWithDB(t testing.TB, databaseURL string) *testApp {
 		}
 		app.Close()
 	})
-	return &testApp{App: app, URL: "http://" + ln.Addr().String()}
+	return &testApp{App: app, URL: base}
 }
 
 func testConfig(databaseURL string) Config {

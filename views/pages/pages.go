@@ -32,3 +32,19 @@ type ErrorData struct {
 }
 
 func count(n int64) string { return fmt.Sprint(n) }
+
+// SSOLoginData is the sign-in page when an identity provider is configured.
+type SSOLoginData struct {
+	Page      views.Page
+	Provider  string // the provider's host, shown on the button
+	StartURL  string
+	SignedOut bool
+}
+
+// SignInProblemData explains a sign-in that failed and offers to try again.
+type SignInProblemData struct {
+	Page     views.Page
+	Heading  string
+	Message  string
+	RetryURL string
+}
