@@ -3,12 +3,19 @@ GO       ?= go
 BIN      := bin/meshport
 DB       ?= meshport.db
 ADDR     ?= 127.0.0.1:8080
+# The example OpenID Provider used by `make dev-sso` and the end-to-end tests
+# (cmd/meshport/sso_browser_test.go names the same version).
+OP_MODULE := github.com/zitadel/oidc/v3/example/server@v3.51.17
 
-.PHONY: run build generate test test-short lint check-generated services bench clean
+.PHONY: run dev-sso build generate test test-short lint check-generated services bench clean
 
 ## run: build and start the portal on a local SQLite file with demo data and the localhost-only sign-in
 run: build
 	./$(BIN) serve --dev --database-url $(DB) --addr $(ADDR)
+
+## dev-sso: like run, but signing in at a real OpenID Provider started on localhost:9998
+dev-sso: build
+	OP_MODULE=$(OP_MODULE) ADDR=$(ADDR) ./scripts/dev-sso
 
 ## build: compile the single binary into bin/
 build: generate
@@ -47,4 +54,4 @@ bench: build
 	./scripts/bench-product-list
 
 clean:
-	rm -rf bin $(DB) $(DB)-shm $(DB)-wal
+	rm -rf bin $(DB) $(DB)-shm $(DB)-wal meshport-sso.db meshport-sso.db-shm meshport-sso.db-wal

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -79,7 +80,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo
 			XFrameOptions:         "DENY",
 			ReferrerPolicy:        "same-origin",
 			HSTSMaxAge:            31536000,
-			ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+			ContentSecurityPolicy: contentSecurityPolicy(signIn),
 		}),
 		middleware.BodyLimit(cfg.BodyLimit),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
@@ -108,4 +109,15 @@ const EFORMEXPIRED = "form_expired"
 func isMachineEndpoint(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/static/")
+}
+
+// contentSecurityPolicy allows nothing from elsewhere, except that the
+// sign-out form may be redirected to the identity provider's logout.
+func contentSecurityPolicy(signIn SignIn) string {
+	formAction := "'self'"
+	if u, err := url.Parse(signIn.SignOutURL()); err == nil && u.Scheme != "" && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action " +
+		formAction + "; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 }

@@ -41,10 +41,22 @@ func newTestAppWithDB(t testing.TB, databaseURL string) *testApp {
 // is on that port.
 func newTestAppWithConfig(t testing.TB, cfg Config) *testApp {
 	t.Helper()
+	return newTestAppOn(t, cfg, listenLoopback(t))
+}
+
+func listenLoopback(t testing.TB) net.Listener {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ln
+}
+
+// newTestAppOn serves the portal on a listener the test opened, for tests
+// that must know the portal's address before it starts.
+func newTestAppOn(t testing.TB, cfg Config, ln net.Listener) *testApp {
+	t.Helper()
 	base := "http://" + ln.Addr().String()
 	if cfg.OIDCIssuer != "" && cfg.OIDCRedirectURL == "" {
 		cfg.OIDCRedirectURL = base + "/auth/callback"

@@ -378,7 +378,11 @@ func TestSSOSignOutEndsSessionAndContinuesAtProvider(t *testing.T) {
 	p.SetUser(omarClaims)
 	b := app.browser(t)
 	b.ssoSignIn("/")
-	b.get("/")
+	home := b.get("/")
+	// The sign-out form is redirected to the provider, which the CSP must allow.
+	if csp := home.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+p.URL+";") {
+		t.Errorf("CSP does not let the sign-out form continue at the provider: %s", csp)
+	}
 	res, _ := b.post("/logout", nil)
 	loc := mustURL(t, res.Header.Get("Location"))
 	if res.StatusCode != http.StatusSeeOther || loc.Path != "/logout" || !strings.HasPrefix(loc.String(), p.URL) ||
