@@ -25,6 +25,9 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/profile/tokens", s.profileTokenCreate)
 	pages.POST("/profile/tokens/:id/revoke", s.profileTokenRevoke)
 
+	pages.GET("/users", s.userList)
+	pages.POST("/users/:id/sessions/revoke", s.userSessionsRevoke)
+
 	pages.GET("/domains", s.domainList)
 	pages.GET("/domains/new", s.domainNew)
 	pages.POST("/domains", s.domainCreate)

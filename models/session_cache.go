@@ -55,3 +55,15 @@ func (c *sessionCache) forget(hash string) {
 // SetSessionCacheTTL sets how long a checked session is trusted without
 // asking the database again; 0 asks every time.
 func (s *Store) SetSessionCacheTTL(d time.Duration) { s.sessions.ttl = d }
+
+// forgetUser drops every cached session of one user (their sessions were
+// revoked).
+func (c *sessionCache) forgetUser(userID uint) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for hash, e := range c.entries {
+		if e.user.ID == userID {
+			delete(c.entries, hash)
+		}
+	}
+}
