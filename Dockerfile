@@ -1,8 +1,9 @@
 # Build: docker build -t meshport .
-# Run:   docker run --rm -p 8080:8080 -e MESHPORT_SECRET_KEY=... -e MESHPORT_DATABASE_URL=postgres://... meshport
-# Serving outside a container's loopback needs single sign-on (OpenID
-# Connect, the SSO issue); until then the image refuses to start with a
-# message saying so, because the development sign-in is loopback-only.
+# Run:   docker run --rm -p 8080:8080 -e MESHPORT_SECRET_KEY=... -e MESHPORT_DATABASE_URL=postgres://... \
+#          -e MESHPORT_BASE_URL=https://meshport.example.com -e MESHPORT_OIDC_ISSUER=https://login.example.com \
+#          -e MESHPORT_OIDC_CLIENT_ID=meshport -e MESHPORT_OIDC_CLIENT_SECRET=... meshport
+# Without an OpenID Provider the image refuses to start and says why: the
+# development sign-in is loopback-only.
 
 # ---- build stage ----
 FROM golang:1.26-bookworm AS build
