@@ -1,0 +1,64 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigSignInChoices(t *testing.T) {
+	base := func(t *testing.T) Config {
+		cfg := testConfig(filepath.Join(t.TempDir(), "x.db"))
+		cfg.Dev, cfg.SecretKey = false, "test-secret-key-0123456789-abcdefghij"
+		return cfg
+	}
+	t.Run("redirect URL derived from the base URL; cookies Secure on https", func(t *testing.T) {
+		cfg := base(t)
+		cfg.Addr, cfg.BaseURL = "0.0.0.0:8080", "https://meshport.example.com/"
+		cfg.OIDCIssuer, cfg.OIDCClientID = "https://login.example.com", "meshport"
+		if err := cfg.validate(); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.OIDCRedirectURL != "https://meshport.example.com/auth/callback" || !cfg.secureCookies() {
+			t.Errorf("redirect %q secure %v", cfg.OIDCRedirectURL, cfg.secureCookies())
+		}
+	})
+	t.Run("plain http keeps cookies usable", func(t *testing.T) {
+		cfg := base(t)
+		cfg.OIDCIssuer, cfg.OIDCClientID, cfg.OIDCRedirectURL = "http://localhost:9998/", "web", "http://127.0.0.1:8080/auth/callback"
+		if err := cfg.validate(); err != nil || cfg.secureCookies() {
+			t.Errorf("err %v secure %v", err, cfg.secureCookies())
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"dev on a public address", func(c *Config) { c.Dev, c.Addr = true, "0.0.0.0:8080" }, "only listens on loopback"},
+		{"dev with an issuer on a public address", func(c *Config) {
+			c.Dev, c.Addr, c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = true, "0.0.0.0:8080", "https://l.example.com", "m", "https://m.example.com/cb"
+		}, "only listens on loopback"},
+		{"issuer not a URL", func(c *Config) { c.OIDCIssuer, c.OIDCClientID, c.BaseURL = "login.example.com", "m", "https://m.example.com" }, "MESHPORT_OIDC_ISSUER \"login.example.com\" is not an http(s) URL"},
+		{"scopes without openid", func(c *Config) {
+			c.OIDCIssuer, c.OIDCClientID, c.BaseURL, c.OIDCScopes = "https://l.example.com", "m", "https://m.example.com", "profile email"
+		}, "must include openid"},
+		{"redirect URL without a path", func(c *Config) {
+			c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = "https://l.example.com", "m", "https://m.example.com/"
+		}, "needs a path of its own"},
+		{"redirect URL on the API", func(c *Config) {
+			c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = "https://l.example.com", "m", "https://m.example.com/api/v1/cb"
+		}, "needs a path of its own"},
+		{"post-logout URL not a URL", func(c *Config) {
+			c.OIDCIssuer, c.OIDCClientID, c.BaseURL, c.OIDCPostLogoutURL = "https://l.example.com", "m", "https://m.example.com", "/bye"
+		}, "MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := base(t)
+			tc.edit(&cfg)
+			if err := cfg.validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
