@@ -39,7 +39,9 @@ func TestConfigSignInChoices(t *testing.T) {
 		{"dev with an issuer on a public address", func(c *Config) {
 			c.Dev, c.Addr, c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = true, "0.0.0.0:8080", "https://l.example.com", "m", "https://m.example.com/cb"
 		}, "only listens on loopback"},
-		{"issuer not a URL", func(c *Config) { c.OIDCIssuer, c.OIDCClientID, c.BaseURL = "login.example.com", "m", "https://m.example.com" }, "MESHPORT_OIDC_ISSUER \"login.example.com\" is not an http(s) URL"},
+		{"issuer not a URL", func(c *Config) {
+			c.OIDCIssuer, c.OIDCClientID, c.BaseURL = "login.example.com", "m", "https://m.example.com"
+		}, "MESHPORT_OIDC_ISSUER \"login.example.com\" is not an http(s) URL"},
 		{"scopes without openid", func(c *Config) {
 			c.OIDCIssuer, c.OIDCClientID, c.BaseURL, c.OIDCScopes = "https://l.example.com", "m", "https://m.example.com", "profile email"
 		}, "must include openid"},
