@@ -41,6 +41,9 @@ func (s *Server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 		cookie, err := c.Cookie(sessionCookie)
 		if err == nil && cookie.Value != "" {
 			user, err := s.store.SessionUser(c.Request().Context(), cookie.Value, s.cfg.Sessions)
+			if err == nil && !s.accepts(user.Principal()) {
+				err = models.Errorf(models.EUNAUTHORIZED, "Please sign in.")
+			}
 			switch models.ErrorCode(err) {
 			case "":
 				c.Set(principalKey, user.Principal())
@@ -94,9 +97,19 @@ func (s *Server) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
+		if !s.accepts(p) {
+			return models.Errorf(models.EUNAUTHORIZED, "This token belongs to a user of the development sign-in, which this portal no longer offers.")
+		}
 		c.Set(principalKey, p)
 		return next(c)
 	}
+}
+
+// accepts refuses sessions and tokens of the development sign-in's demo
+// users once the portal runs with a real identity provider on the same
+// database: that sign-in must not outlive its mode.
+func (s *Server) accepts(p models.Principal) bool {
+	return p.Issuer != models.DevIssuer || s.signIn.Dev()
 }
 
 // StartSession signs the user in: a new session id (never one the browser

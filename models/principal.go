@@ -18,6 +18,9 @@ type Principal struct {
 	ReadOnly bool
 	// Via says how the principal authenticated, for the audit log.
 	Via string
+	// Issuer is who vouched for the user (DevIssuer for the development
+	// sign-in, whose sessions and tokens count only while it exists).
+	Issuer string
 }
 
 // Label names the principal in the audit log.

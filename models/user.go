@@ -22,7 +22,7 @@ type User struct {
 func (u *User) Principal() Principal {
 	return Principal{
 		UserID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, Name: u.Name,
-		Groups: u.Groups, Admin: u.Admin, Via: "session",
+		Groups: u.Groups, Admin: u.Admin, Via: "session", Issuer: u.Issuer,
 	}
 }
 

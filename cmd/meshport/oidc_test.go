@@ -500,3 +500,56 @@ func containsText(list []string, want string) bool {
 	}
 	return false
 }
+
+// TestDevSignInDoesNotOutliveDevMode: sessions and tokens of the demo users
+// stop working when the same database is served with a real provider.
+func TestDevSignInDoesNotOutliveDevMode(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "shared.db")
+	dev := newTestAppWithDB(t, dbPath)
+	ada := dev.signedIn(t, "ada")
+	ada.get("/profile")
+	created, _ := ada.post("/profile/tokens", url.Values{"name": {"script"}, "expires": {"30d"}})
+	token := strings.TrimSpace(created.Doc.Find("#new-token").Text())
+	session := sessionCookieOf(t, dev, ada)
+	if token == "" {
+		t.Fatal("no token created")
+	}
+
+	p := oidctest.New(t)
+	cfg := ssoConfig(t, p)
+	cfg.DatabaseURL = dbPath
+	sso := newTestAppWithConfig(t, cfg)
+
+	req, _ := http.NewRequest(http.MethodGet, sso.URL+"/domains", nil)
+	req.Header.Set("Cookie", session)
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("a development session under SSO: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	req, _ = http.NewRequest(http.MethodGet, sso.URL+"/api/v1/domains", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a development user's token under SSO: %d, want 401", res.StatusCode)
+	}
+	// The same token still works where the development sign-in exists.
+	req, _ = http.NewRequest(http.MethodGet, dev.URL+"/api/v1/domains", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the token in dev mode: %d, want 200", res.StatusCode)
+	}
+}
