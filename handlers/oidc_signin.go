@@ -130,7 +130,7 @@ func (o *OIDCSignIn) Dev() bool { return false }
 // Mount adds the sign-in page, the start of the flow and the callback.
 func (o *OIDCSignIn) Mount(e *echo.Echo, s *Server) {
 	e.GET("/login", func(c echo.Context) error { return o.loginPage(c, s) })
-	e.GET("/login/start", o.start)
+	e.GET("/login/start", func(c echo.Context) error { return o.start(c, s) })
 	e.GET(o.callbackPath, func(c echo.Context) error { return o.callback(c, s) })
 }
 
@@ -164,7 +164,10 @@ func (o *OIDCSignIn) loginPage(c echo.Context, s *Server) error {
 // start sends the browser to the provider with a fresh state, nonce and
 // PKCE verifier, sealed into a cookie named after the state so that two tabs
 // signing in at once do not undo each other.
-func (o *OIDCSignIn) start(c echo.Context) error {
+func (o *OIDCSignIn) start(c echo.Context, s *Server) error {
+	if err := o.reachable(c.Request().Context()); err != nil {
+		return o.signInProblem(c, s, err, c.QueryParam("next"))
+	}
 	attempt := loginAttempt{
 		State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
 		Next: SafeNext(c.QueryParam("next")), Started: o.cfg.Now().Unix(),
@@ -177,6 +180,29 @@ func (o *OIDCSignIn) start(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Redirect(http.StatusSeeOther, o.oauth.AuthCodeURL(attempt.State,
 		oidc.Nonce(attempt.Nonce), oauth2.S256ChallengeOption(attempt.Verifier)))
+}
+
+// reachable asks the provider for its discovery document before sending the
+// person there, so that a provider that is down ends on our page with a
+// "try again" instead of the browser's connection error. meshport must reach
+// the provider anyway to redeem the code.
+func (o *OIDCSignIn) reachable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(o.cfg.Issuer, "/")+"/.well-known/openid-configuration", nil)
+	if err != nil {
+		return err
+	}
+	res, err := o.client.Do(req)
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			return nil
+		}
+		err = fmt.Errorf("discovery answered %s", res.Status)
+	}
+	return &errSignIn{status: http.StatusServiceUnavailable, heading: "The identity provider is not answering",
+		message: "meshport cannot reach " + providerName(o.cfg.Issuer) + " to sign you in. Try again in a moment.", cause: err}
 }
 
 // loginCookie is scoped to the callback path and SameSite=Lax, so the

@@ -553,3 +553,17 @@ func TestDevSignInDoesNotOutliveDevMode(t *testing.T) {
 		t.Errorf("the token in dev mode: %d, want 200", res.StatusCode)
 	}
 }
+
+func TestSSOProviderDownAtStart(t *testing.T) {
+	app, p := newSSOApp(t)
+	b := app.browser(t)
+	p.Close()
+	res := b.get("/login/start?next=%2Fdomains")
+	assertRefused(t, b, res, http.StatusServiceUnavailable, "The identity provider is not answering")
+	if href, _ := res.Doc.Find("#sso-retry").Attr("href"); href != "/login/start?next=%2Fdomains" {
+		t.Errorf("try again loses the deep link: %q", href)
+	}
+	if len(b.loginCookies(app.URL+"/auth/callback")) != 0 {
+		t.Error("a sign-in attempt was started although the provider is down")
+	}
+}
