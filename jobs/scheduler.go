@@ -37,19 +37,32 @@ func NewScheduler(log *slog.Logger, loc *time.Location) *Scheduler {
 // Add schedules fn under name with a standard 5-field cron expression or a
 // descriptor such as "@every 1h".
 func (s *Scheduler) Add(name, spec string, fn func(ctx context.Context) error) error {
-	_, err := s.cron.AddFunc(spec, func() {
+	_, err := s.AddEntry(name, spec, fn)
+	return err
+}
+
+// AddEntry is Add returning the entry's id, for jobs that come and go (one
+// per source).
+func (s *Scheduler) AddEntry(name, spec string, fn func(ctx context.Context) error) (cron.EntryID, error) {
+	id, err := s.cron.AddFunc(spec, func() {
 		start := time.Now()
 		if err := fn(s.ctx); err != nil {
 			s.log.Error("job failed", "job", name, "duration_ms", time.Since(start).Milliseconds(), "error", err)
 			return
 		}
-		s.log.Info("job done", "job", name, "duration_ms", time.Since(start).Milliseconds())
+		s.log.Debug("job done", "job", name, "duration_ms", time.Since(start).Milliseconds())
 	})
 	if err != nil {
-		return fmt.Errorf("schedule %s (%q): %w", name, spec, err)
+		return 0, fmt.Errorf("schedule %s (%q): %w", name, spec, err)
 	}
-	return nil
+	return id, nil
 }
+
+// Remove unschedules an entry added with AddEntry.
+func (s *Scheduler) Remove(id cron.EntryID) { s.cron.Remove(id) }
+
+// Context is cancelled when the scheduler stops.
+func (s *Scheduler) Context() context.Context { return s.ctx }
 
 // Start runs the scheduler in the background.
 func (s *Scheduler) Start() { s.cron.Start() }

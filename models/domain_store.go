@@ -256,6 +256,12 @@ func (s *Store) DeleteDomain(ctx context.Context, p Principal, slug string) erro
 		if n > 0 {
 			return Errorf(ECONFLICT, "%s still has %d product(s). Delete or move them first.", d.Name, n)
 		}
+		if err := tx.Model(&Source{}).Where("domain_id = ?", d.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return Errorf(ECONFLICT, "%s still has %d source(s). Delete or move them first.", d.Name, n)
+		}
 		if err := tx.Delete(d).Error; err != nil {
 			return err
 		}

@@ -86,6 +86,12 @@ func (f FieldErrors) Add(field, msg string) {
 	}
 }
 
+// Has reports whether the field already has a message.
+func (f FieldErrors) Has(field string) bool {
+	_, ok := f[field]
+	return ok
+}
+
 // Err returns nil when there are no field errors, else an EINVALID *Error.
 func (f FieldErrors) Err() error {
 	if len(f) == 0 {

@@ -140,5 +140,106 @@ func migrations() []*gormigrate.Migration {
 			return tx.Create(&CatalogVersion{ID: 1, Version: 1}).Error
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("catalog_versions") },
+	}, {
+		// Sources, their crawl runs, the assets found and one observation
+		// per asset and crawl.
+		ID:      "0003_sources",
+		Migrate: migrateSources,
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("asset_observations", "assets", "crawl_runs", "sources")
+		},
 	}}
+}
+
+func migrateSources(tx *gorm.DB) error {
+	type Domain struct{ ID uint }
+	type Source struct {
+		ID               uint    `gorm:"primaryKey"`
+		DomainID         uint    `gorm:"not null;index:idx_sources_domain"`
+		Domain           *Domain `gorm:"constraint:OnDelete:RESTRICT"`
+		Slug             string  `gorm:"size:63;not null;uniqueIndex:idx_sources_slug"`
+		Name             string  `gorm:"size:100;not null"`
+		Kind             string  `gorm:"size:16;not null"`
+		DSNSealed        string  `gorm:"column:dsn_sealed;type:text;not null"`
+		DSNHint          string  `gorm:"column:dsn_hint;size:500;not null"`
+		Include          string  `gorm:"type:text;not null"`
+		Exclude          string  `gorm:"type:text;not null"`
+		FreshnessColumns string  `gorm:"type:text;not null"`
+		Schedule         string  `gorm:"size:100;not null"`
+		TimeZone         string  `gorm:"size:64;not null"`
+		Enabled          bool    `gorm:"not null;default:true"`
+		CreatedAt        time.Time
+		UpdatedAt        time.Time
+	}
+	type CrawlRun struct {
+		ID            uint       `gorm:"primaryKey"`
+		SourceID      uint       `gorm:"not null;index:idx_crawl_runs_source,priority:1;uniqueIndex:idx_crawl_runs_tick,priority:1"`
+		Source        *Source    `gorm:"constraint:OnDelete:CASCADE"`
+		Trigger       string     `gorm:"size:16;not null"`
+		ScheduledFor  *time.Time `gorm:"uniqueIndex:idx_crawl_runs_tick,priority:2"`
+		StartedAt     time.Time  `gorm:"not null;index:idx_crawl_runs_source,priority:2"`
+		FinishedAt    *time.Time
+		HeartbeatAt   time.Time `gorm:"not null"`
+		Status        string    `gorm:"size:16;not null"`
+		Actor         string    `gorm:"size:300;not null;default:''"`
+		Instance      string    `gorm:"size:100;not null;default:''"`
+		Progress      int       `gorm:"not null;default:0"`
+		AssetsSeen    int       `gorm:"not null;default:0"`
+		AssetsNew     int       `gorm:"not null;default:0"`
+		AssetsChanged int       `gorm:"not null;default:0"`
+		AssetsGone    int       `gorm:"not null;default:0"`
+		ServerVersion string    `gorm:"size:200;not null;default:''"`
+		ErrorReason   string    `gorm:"size:32;not null;default:''"`
+		Error         string    `gorm:"size:2000;not null;default:''"`
+		UsageNote     string    `gorm:"size:500;not null;default:''"`
+	}
+	type Asset struct {
+		ID            uint      `gorm:"primaryKey"`
+		SourceID      uint      `gorm:"not null;uniqueIndex:idx_assets_source_key,priority:1"`
+		Source        *Source   `gorm:"constraint:OnDelete:CASCADE"`
+		Key           string    `gorm:"size:600;not null;uniqueIndex:idx_assets_source_key,priority:2"`
+		Schema        string    `gorm:"size:300;not null"`
+		Name          string    `gorm:"size:300;not null"`
+		Kind          string    `gorm:"size:32;not null"`
+		Parent        string    `gorm:"size:300;not null;default:''"`
+		Columns       string    `gorm:"type:text;not null"`
+		FirstSeenAt   time.Time `gorm:"not null"`
+		LastSeenAt    time.Time `gorm:"not null"`
+		GoneAt        *time.Time
+		SizeBytes     *int64
+		RowEstimate   *int64
+		FileCount     *int64
+		LastChangeAt  *time.Time
+		LastChangeHow string `gorm:"size:32;not null;default:''"`
+		UsageKnown    bool   `gorm:"not null;default:false"`
+		ReadsPerDay   *float64
+		LastReadAt    *time.Time
+		LastReadHow   string `gorm:"size:32;not null;default:''"`
+		CountersEpoch string `gorm:"size:200;not null;default:''"`
+		Writes        *int64
+		ReadCount     *int64 `gorm:"column:read_count"`
+	}
+	type AssetObservation struct {
+		ID             uint      `gorm:"primaryKey"`
+		AssetID        uint      `gorm:"not null;index:idx_observations_asset_at,priority:1"`
+		Asset          *Asset    `gorm:"constraint:OnDelete:CASCADE"`
+		RunID          uint      `gorm:"not null;index:idx_observations_run"`
+		At             time.Time `gorm:"not null;index:idx_observations_asset_at,priority:2"`
+		SizeBytes      *int64
+		RowEstimate    *int64
+		Writes         *int64
+		ReadCount      *int64 `gorm:"column:read_count"`
+		WritesDelta    *int64
+		ReadsDelta     *int64
+		Since          *time.Time
+		LastModified   *time.Time
+		LastRead       *time.Time
+		FreshnessValue *time.Time
+		Epoch          string `gorm:"size:200;not null;default:''"`
+	}
+	if err := tx.Migrator().CreateTable(&Source{}, &CrawlRun{}, &Asset{}, &AssetObservation{}); err != nil {
+		return err
+	}
+	// At most one running crawl per source, whichever replica started it.
+	return tx.Exec("CREATE UNIQUE INDEX idx_crawl_runs_one_running ON crawl_runs (source_id) WHERE status = 'running'").Error
 }

@@ -24,6 +24,7 @@ type Store struct {
 	cat      *catalogCache
 	hot      *hotStatements
 	sessions *sessionCache
+	sources  sourceSecrets
 }
 
 // hotStatements are the two queries behind every page view (session and

@@ -1,0 +1,235 @@
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
+)
+
+// CrawlerOptions tune the crawler; zero values take the defaults.
+type CrawlerOptions struct {
+	// Parallel is how many sources are crawled at once (default 4).
+	Parallel int
+	// Timeout bounds one crawl (default 30 minutes).
+	Timeout time.Duration
+	// TestTimeout bounds "Test connection" (default 10 s).
+	TestTimeout time.Duration
+	// StaleAfter is how long a running crawl may go without a heartbeat
+	// before it counts as interrupted (default 2 minutes).
+	StaleAfter time.Duration
+	// Open makes connectors (default connectors.Open); tests replace it.
+	Open func(connectors.Settings, connectors.Policy) (connectors.Connector, error)
+}
+
+// Crawler runs crawls of sources: claimed once across replicas, bounded in
+// parallel, each in its own goroutine with a deadline, recording progress
+// and heartbeats, and ending succeeded, failed or interrupted.
+type Crawler struct {
+	store    *models.Store
+	log      *slog.Logger
+	opts     CrawlerOptions
+	slots    chan struct{}
+	instance string
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// NewCrawler makes a crawler; its crawls stop when Shutdown is called.
+func NewCrawler(store *models.Store, log *slog.Logger, opts CrawlerOptions) *Crawler {
+	if opts.Parallel <= 0 {
+		opts.Parallel = 4
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Minute
+	}
+	if opts.TestTimeout <= 0 {
+		opts.TestTimeout = 10 * time.Second
+	}
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = 2 * time.Minute
+	}
+	if opts.Open == nil {
+		opts.Open = connectors.Open
+	}
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Crawler{store: store, log: log, opts: opts, slots: make(chan struct{}, opts.Parallel),
+		instance: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b)), ctx: ctx, cancel: cancel}
+}
+
+// StaleAfter is the heartbeat age after which a run counts as interrupted.
+func (c *Crawler) StaleAfter() time.Duration { return c.opts.StaleAfter }
+
+// Start claims a run of the source and crawls it in the background. It
+// returns models.ErrRunClaimed when the source is being crawled already or
+// the scheduled tick was claimed by another replica.
+func (c *Crawler) Start(src *models.Source, trigger string, scheduledFor *time.Time, actor string) (*models.CrawlRun, error) {
+	if c.ctx.Err() != nil {
+		return nil, models.Errorf(models.EUNAVAILABLE, "meshport is shutting down; crawls are not started.")
+	}
+	run, err := c.store.ClaimRun(c.ctx, src.ID, trigger, scheduledFor, actor, c.instance)
+	if err != nil {
+		return nil, err
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.crawl(run, src)
+	}()
+	return run, nil
+}
+
+// crawl runs one claimed run to its end; a panic in a connector fails the
+// run instead of the process.
+func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
+	log := c.log.With("source", src.Slug, "run", run.ID)
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("crawl panicked", "panic", fmt.Sprint(r))
+			_ = c.store.FailRun(context.Background(), run.ID, models.RunFailed, connectors.ReasonOther, "The crawler failed unexpectedly; the error is in the portal's log.")
+		}
+	}()
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-c.ctx.Done():
+		_ = c.store.FailRun(context.Background(), run.ID, models.RunInterrupted, "", "meshport was shut down before this crawl started.")
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.opts.Timeout)
+	defer cancel()
+
+	stopBeat := c.heartbeat(ctx, run.ID)
+	snap, err := c.read(ctx, src, run.ID)
+	stopBeat()
+	if err == nil {
+		_, err = c.store.RecordCrawl(ctx, run, src, snap)
+	}
+	if err != nil {
+		status, reason, message := failure(ctx, c.ctx, err)
+		if ferr := c.store.FailRun(context.Background(), run.ID, status, reason, message); ferr != nil {
+			log.Error("record failed run", "error", ferr)
+		}
+		log.Warn("crawl failed", "duration_ms", time.Since(start).Milliseconds(), "reason", reason, "error", message)
+		return
+	}
+	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
+		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
+}
+
+// read opens the connector and crawls, reporting progress.
+func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*connectors.Snapshot, error) {
+	settings, err := c.store.ConnectorSettings(src)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.opts.Open(settings, c.store.SourcePolicy())
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	var last time.Time
+	return conn.Crawl(ctx, func(n int) {
+		if time.Since(last) >= 2*time.Second {
+			last = time.Now()
+			_ = c.store.RunProgress(ctx, runID, n)
+		}
+	})
+}
+
+// heartbeat keeps the run's heartbeat fresh while a long query runs without
+// progress, so other replicas do not take it for interrupted.
+func (c *Crawler) heartbeat(ctx context.Context, runID uint) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(c.opts.StaleAfter / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				run, err := c.store.GetRun(ctx, runID)
+				if err == nil && run.Status == models.RunRunning {
+					_ = c.store.RunProgress(ctx, runID, run.Progress)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// failure tells how a crawl ended: interrupted by shutdown, timed out, or
+// failed with the connector's plain-words error.
+func failure(ctx, appCtx context.Context, err error) (status, reason, message string) {
+	if appCtx.Err() != nil {
+		return models.RunInterrupted, "", "meshport was shut down during this crawl."
+	}
+	var ce *connectors.Error
+	if errors.As(err, &ce) {
+		return models.RunFailed, ce.Reason, ce.Message
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return models.RunFailed, connectors.ReasonTimeout, "The crawl took longer than allowed and was stopped."
+	}
+	var me *models.Error
+	if errors.As(err, &me) {
+		return models.RunFailed, connectors.ReasonOther, me.Message
+	}
+	return models.RunFailed, connectors.ReasonOther, "The crawl failed; the details are in the portal's log."
+}
+
+// TestConnection connects with the settings and says what it sees, within
+// the test timeout.
+func (c *Crawler) TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.TestTimeout)
+	defer cancel()
+	conn, err := c.opts.Open(settings, c.store.SourcePolicy())
+	if err != nil {
+		return connectors.TestResult{}, err
+	}
+	defer conn.Close()
+	res, err := conn.Test(ctx)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		var ce *connectors.Error
+		if !errors.As(err, &ce) {
+			err = &connectors.Error{Reason: connectors.ReasonTimeout, Message: fmt.Sprintf("No answer within %s.", c.opts.TestTimeout), Err: err}
+		}
+	}
+	return res, err
+}
+
+// Shutdown stops starting crawls, cancels running ones and waits for them
+// to record that they were interrupted (or for ctx to end).
+func (c *Crawler) Shutdown(ctx context.Context) {
+	c.cancel()
+	done := make(chan struct{})
+	go func() { c.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	if err := c.store.InterruptRunsOf(context.Background(), c.instance); err != nil {
+		c.log.Error("mark runs interrupted", "error", err)
+	}
+}
+
+// Wait blocks until every started crawl has ended (tests).
+func (c *Crawler) Wait() { c.wg.Wait() }
+
+func itoa(id uint) string { return fmt.Sprint(id) }

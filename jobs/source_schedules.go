@@ -1,0 +1,100 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/meshport/meshport/models"
+	"github.com/robfig/cron/v3"
+)
+
+// SourceSchedules keeps one cron entry per enabled source, in the source's
+// time zone. Every replica runs the same entries; the crawler's claim makes
+// each tick crawl once. Sync runs at start, after local changes and every
+// few seconds, so changes made on another replica arrive too.
+type SourceSchedules struct {
+	store     *models.Store
+	crawler   *Crawler
+	scheduler *Scheduler
+
+	mu      sync.Mutex
+	entries map[uint]scheduledSource
+}
+
+type scheduledSource struct {
+	entry cron.EntryID
+	spec  string
+}
+
+// NewSourceSchedules ties sources' schedules to the scheduler.
+func NewSourceSchedules(store *models.Store, crawler *Crawler, scheduler *Scheduler) *SourceSchedules {
+	return &SourceSchedules{store: store, crawler: crawler, scheduler: scheduler, entries: map[uint]scheduledSource{}}
+}
+
+// Sync adds, changes and removes entries to match the sources as stored.
+func (s *SourceSchedules) Sync(ctx context.Context) error {
+	sources, err := s.store.ListSources(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	wanted := map[uint]bool{}
+	for i := range sources {
+		src := sources[i]
+		if !src.Enabled {
+			continue
+		}
+		spec := "CRON_TZ=" + src.TimeZone + " " + src.Schedule
+		wanted[src.ID] = true
+		if cur, ok := s.entries[src.ID]; ok {
+			if cur.spec == spec {
+				continue
+			}
+			s.scheduler.Remove(cur.entry)
+			delete(s.entries, src.ID)
+		}
+		id := src.ID
+		entry, err := s.scheduler.AddEntry("crawl "+src.Slug, spec, func(ctx context.Context) error {
+			return s.tick(ctx, id)
+		})
+		if err != nil {
+			continue // validated on save; a schedule that no longer parses is skipped, not fatal
+		}
+		s.entries[src.ID] = scheduledSource{entry: entry, spec: spec}
+	}
+	for id, cur := range s.entries {
+		if !wanted[id] {
+			s.scheduler.Remove(cur.entry)
+			delete(s.entries, id)
+		}
+	}
+	return nil
+}
+
+// tick claims this minute's run of the source; the minute is the same on
+// every replica, so only one claim succeeds.
+func (s *SourceSchedules) tick(ctx context.Context, sourceID uint) error {
+	src, err := s.store.GetSource(ctx, itoa(sourceID))
+	if err != nil {
+		return err
+	}
+	if !src.Enabled {
+		return nil
+	}
+	minute := time.Now().UTC().Truncate(time.Minute)
+	_, err = s.crawler.Start(src, models.TriggerSchedule, &minute, "")
+	if errors.Is(err, models.ErrRunClaimed) {
+		return nil // another replica has it, or the previous run is still going
+	}
+	return err
+}
+
+// Scheduled reports how many sources have an entry (tests, metrics).
+func (s *SourceSchedules) Scheduled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.entries)
+}

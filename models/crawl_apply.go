@@ -1,0 +1,167 @@
+package models
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/meshport/meshport/jobs/connectors"
+)
+
+// crawlContext is what every observation of one crawl shares.
+type crawlContext struct {
+	at         time.Time
+	kind       connectors.Kind
+	epoch      string
+	usageKnown bool
+}
+
+// observationResult is one asset's new state after a crawl.
+type observationResult struct {
+	asset       Asset
+	observation AssetObservation
+	isNew       bool
+	changed     bool
+}
+
+// applyObservation folds one observation into the asset's derived figures.
+// prev is the asset as stored (nil when first seen). Counters are compared
+// only with the previous observation; when they went down or the source's
+// counters epoch moved (restart, statistics reset), every count now shown
+// happened after the previous crawl, so the new value itself is the delta:
+// never negative, never invented.
+func applyObservation(prev *Asset, o *connectors.Observation, cc crawlContext) observationResult {
+	var a Asset
+	isNew := prev == nil || prev.GoneAt != nil
+	if prev != nil {
+		a = *prev
+	} else {
+		a = Asset{Key: o.Key(), FirstSeenAt: cc.at}
+	}
+	a.Schema, a.Name, a.Kind, a.Parent = o.Schema, o.Name, string(o.Kind), o.Parent
+	a.LastSeenAt, a.GoneAt = cc.at, nil
+	columns := columnsJSON(o.Columns)
+	changed := prev != nil && !isNew && (prev.Columns != columns || prev.Kind != string(o.Kind))
+	a.Columns = columns
+
+	writes := sumCounters(o.Inserts, o.Updates, o.Deletes)
+	reads := sumCounters(o.SeqScans, o.IdxScans, o.Reads)
+	var since *time.Time
+	var writesDelta, readsDelta *int64
+	if prev != nil && prev.GoneAt == nil {
+		s := prev.LastSeenAt
+		since = &s
+		reset := prev.CountersEpoch != cc.epoch && prev.CountersEpoch != "" && cc.epoch != ""
+		writesDelta = counterDelta(prev.Writes, writes, reset)
+		readsDelta = counterDelta(prev.ReadCount, reads, reset)
+	}
+
+	// Freshness: the configured column wins, then a change time the source
+	// keeps, then movement of the write counters or of the size between
+	// this crawl and the one before.
+	sizeMoved := prev != nil && prev.SizeBytes != nil && o.SizeBytes != nil && *prev.SizeBytes != *o.SizeBytes
+	switch {
+	case o.FreshnessValue != nil:
+		a.LastChangeAt, a.LastChangeHow = timePtr(*o.FreshnessValue), MeasuredFreshnessColumn
+	case o.LastModified != nil:
+		how := MeasuredUpdateTime
+		if cc.kind == connectors.Files || cc.kind == connectors.SQLite {
+			how = MeasuredFileTime
+		}
+		a.LastChangeAt, a.LastChangeHow = timePtr(*o.LastModified), how
+	case writesDelta != nil && *writesDelta > 0:
+		a.LastChangeAt, a.LastChangeHow = timePtr(cc.at), MeasuredCounters
+	case sizeMoved:
+		a.LastChangeAt, a.LastChangeHow = timePtr(cc.at), MeasuredSize
+	}
+	if prev != nil && !isNew && !timeEqual(prev.LastChangeAt, a.LastChangeAt) || sizeMoved {
+		changed = true
+	}
+
+	// Usage: reads are known where the source counts them for this asset.
+	a.UsageKnown = cc.usageKnown && (reads != nil || o.LastRead != nil)
+	switch {
+	case o.LastRead != nil:
+		how := MeasuredScanTime
+		if cc.kind == connectors.Files {
+			how = MeasuredAccessTime
+		}
+		if a.LastReadAt == nil || o.LastRead.After(*a.LastReadAt) {
+			a.LastReadAt, a.LastReadHow = timePtr(*o.LastRead), how
+		}
+	case readsDelta != nil && *readsDelta > 0:
+		a.LastReadAt, a.LastReadHow = timePtr(cc.at), MeasuredReadCounters
+	}
+
+	a.SizeBytes, a.RowEstimate, a.FileCount = o.SizeBytes, o.RowEstimate, o.FileCount
+	a.CountersEpoch, a.Writes, a.ReadCount = cc.epoch, writes, reads
+	return observationResult{
+		asset: a, isNew: isNew, changed: changed,
+		observation: AssetObservation{
+			At: cc.at, SizeBytes: o.SizeBytes, RowEstimate: o.RowEstimate, Writes: writes, ReadCount: reads,
+			WritesDelta: writesDelta, ReadsDelta: readsDelta, Since: since, LastModified: o.LastModified,
+			LastRead: o.LastRead, FreshnessValue: o.FreshnessValue, Epoch: cc.epoch,
+		},
+	}
+}
+
+// counterDelta is how much a counter grew since the previous observation.
+func counterDelta(prev, now *int64, reset bool) *int64 {
+	switch {
+	case now == nil || prev == nil:
+		return nil
+	case reset || *now < *prev:
+		d := *now // everything counted since the reset happened after the previous crawl
+		return &d
+	default:
+		d := *now - *prev
+		return &d
+	}
+}
+
+func sumCounters(values ...*int64) *int64 {
+	var sum *int64
+	for _, v := range values {
+		if v == nil {
+			continue
+		}
+		if sum == nil {
+			sum = new(int64)
+		}
+		*sum += *v
+	}
+	return sum
+}
+
+// readsPerDay is reads over the window the known deltas cover, at least one
+// day long so that two crawls a minute apart do not extrapolate wildly.
+func readsPerDay(total int64, since, at time.Time) float64 {
+	days := at.Sub(since).Hours() / 24
+	if days < 1 {
+		days = 1
+	}
+	return float64(total) / days
+}
+
+func columnsJSON(cols []connectors.Column) string {
+	if len(cols) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(cols)
+	return string(b)
+}
+
+// ColumnList decodes the asset's columns.
+func (a *Asset) ColumnList() []connectors.Column {
+	var cols []connectors.Column
+	_ = json.Unmarshal([]byte(a.Columns), &cols)
+	return cols
+}
+
+func timePtr(t time.Time) *time.Time { t = t.UTC(); return &t }
+
+func timeEqual(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}

@@ -1,0 +1,63 @@
+package models
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDescribeSchedule(t *testing.T) {
+	for spec, want := range map[string]string{
+		"0 2 * * *":    "every day at 02:00 UTC",
+		"30 7 * * 1":   "every Monday at 07:30 UTC",
+		"0 6 * * 1-5":  "every Monday to Friday at 06:00 UTC",
+		"0 6 * * MON":  "every Monday at 06:00 UTC",
+		"*/15 * * * *": "every 15 minutes, UTC",
+		"5 * * * *":    "every hour at minute 5, UTC",
+		"0 */6 * * *":  "every 6 hours at minute 0, UTC",
+		"0 3 1 * *":    "on day 1 of every month at 03:00 UTC",
+		"@hourly":      "every hour, on the hour, UTC",
+		"@daily":       "every day at 00:00 UTC",
+		"@every 6h":    "every 6 hours (counted from the portal's start), UTC",
+		"0 2 1-7 * 1":  "on schedule \u201c0 2 1-7 * 1\u201d UTC",
+	} {
+		if got := DescribeSchedule(spec, "UTC"); got != want {
+			t.Errorf("%q: got %q, want %q", spec, got, want)
+		}
+	}
+}
+
+func TestNextRunsInTimeZone(t *testing.T) {
+	from := time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC)
+	runs := NextRuns("0 2 * * *", "Europe/Berlin", from, 3)
+	if len(runs) != 3 {
+		t.Fatalf("runs %v", runs)
+	}
+	// Berlin switches to summer time on 29 March 2026: 02:00 does not exist
+	// that night, and robfig/cron skips it (the preview shows this).
+	for i, want := range []string{"2026-03-30T02:00:00+02:00", "2026-03-31T02:00:00+02:00", "2026-04-01T02:00:00+02:00"} {
+		if got := runs[i].Format(time.RFC3339); got != want {
+			t.Errorf("run %d = %s, want %s", i, got, want)
+		}
+	}
+	if NextRuns("not a schedule", "UTC", from, 3) != nil {
+		t.Error("an invalid schedule has next runs")
+	}
+}
+
+func TestParseScheduleRefusals(t *testing.T) {
+	for spec, want := range map[string]string{
+		"":                 "Enter a schedule",
+		"* * * * *":        "at most every 5 minutes",
+		"@every 1m":        "at most every 5 minutes",
+		"61 * * * *":       "Not a schedule",
+		"0 2 * *":          "Not a schedule",
+		"TZ=UTC 0 2 * * *": "own field",
+		"0 0 30 2 *":       "never runs",
+	} {
+		_, msg := ParseSchedule(spec, time.UTC)
+		if msg == "" || !strings.Contains(msg, want) {
+			t.Errorf("%q: message %q, want it to contain %q", spec, msg, want)
+		}
+	}
+}

@@ -1,0 +1,352 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/meshport/meshport/jobs/connectors"
+	"gorm.io/gorm"
+)
+
+const msgSourceSlugTaken = "Another source already uses this slug."
+
+// sourceSecrets is how the store seals DSNs and which hosts and paths
+// sources may use; set once at start by ConfigureSources.
+type sourceSecrets struct {
+	sealer *Sealer
+	policy connectors.Policy
+}
+
+// ConfigureSources gives the store the key that seals source DSNs and the
+// network and file policy for sources.
+func (s *Store) ConfigureSources(sealer *Sealer, policy connectors.Policy) {
+	s.sources = sourceSecrets{sealer: sealer, policy: policy}
+}
+
+// SourcePolicy is the policy sources are checked against.
+func (s *Store) SourcePolicy() connectors.Policy { return s.sources.policy }
+
+// CanManageSources: admins and the domain's owners register and change its
+// sources and start crawls.
+func (p Principal) CanManageSources(d *Domain) bool { return p.CanManageProducts(d) }
+
+// GetSource finds a source by slug or numeric id.
+func (s *Store) GetSource(ctx context.Context, ref string) (*Source, error) {
+	return getSource(s.db.WithContext(ctx), ref)
+}
+
+func getSource(tx *gorm.DB, ref string) (*Source, error) {
+	var src Source
+	q := tx.Preload("Domain")
+	if id, err := strconv.ParseUint(ref, 10, 32); err == nil {
+		q = q.Where("id = ?", id)
+	} else {
+		q = q.Where("slug = ?", strings.ToLower(ref))
+	}
+	err := q.Take(&src).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "There is no source %q.", truncate(ref, 63))
+	}
+	return &src, internal("get source", err)
+}
+
+// ListSources returns every source with its domain, by name.
+func (s *Store) ListSources(ctx context.Context) ([]Source, error) {
+	var list []Source
+	err := s.db.WithContext(ctx).Preload("Domain").Order("name, id").Find(&list).Error
+	return list, internal("list sources", err)
+}
+
+// CheckSource validates a source input as it would be saved, without
+// saving (for live validation and before writes). existing is nil for a
+// new source. The network and file policy is checked too, which may
+// resolve a host name.
+func (s *Store) CheckSource(ctx context.Context, in *SourceInput, existing *Source) FieldErrors {
+	in.Normalize()
+	errs := in.Validate(existing == nil)
+	if !errs.Has("domain") {
+		if d, err := getDomain(s.db.WithContext(ctx), in.Domain); err != nil {
+			errs.Add("domain", "There is no such domain.")
+		} else if d.Status != DomainActive && (existing == nil || existing.DomainID != d.ID) {
+			errs.Add("domain", d.Name+" is retired; sources go into active domains.")
+		}
+	}
+	if !errs.Has("slug") {
+		var n int64
+		q := s.db.WithContext(ctx).Model(&Source{}).Where("slug = ?", in.Slug)
+		if existing != nil {
+			q = q.Where("id <> ?", existing.ID)
+		}
+		if q.Count(&n); n > 0 {
+			errs.Add("slug", msgSourceSlugTaken)
+		}
+	}
+	if !errs.Has("dsn") && !errs.Has("kind") && in.DSN != "" {
+		if msg := s.policyProblem(ctx, connectors.Kind(in.Kind), in.DSN); msg != "" {
+			errs.Add("dsn", msg)
+		}
+	}
+	return errs
+}
+
+// policyProblem checks a DSN's host or path against the operator's policy.
+func (s *Store) policyProblem(ctx context.Context, kind connectors.Kind, dsn string) string {
+	var err error
+	switch kind {
+	case connectors.Postgres, connectors.MySQL:
+		u, perr := url.Parse(dsn)
+		if perr != nil {
+			return "Write it as a URL."
+		}
+		err = s.sources.policy.CheckHost(ctx, u.Hostname())
+	case connectors.SQLite, connectors.Files:
+		_, err = s.sources.policy.CheckPath(dsn)
+	}
+	var ce *connectors.Error
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	if err != nil {
+		return "The connection cannot be checked."
+	}
+	return ""
+}
+
+// CreateSource registers a source in a domain the principal manages.
+func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (*Source, error) {
+	if s.sources.sealer == nil {
+		return nil, Errorf(EUNAVAILABLE, "Sources cannot be stored: the portal has no secret key to encrypt them.")
+	}
+	errs := s.CheckSource(ctx, &in, nil)
+	if d, err := getDomain(s.db.WithContext(ctx), in.Domain); err == nil && !p.CanManageSources(d) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can register its sources.", d.Name)
+	} else if err == nil && !p.SignedIn() {
+		return nil, Errorf(EFORBIDDEN, "Sign in to register sources.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, sourceConflictIfTaken(err)
+	}
+	src := &Source{}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		d, err := domainLockedShared(tx, in.Domain)
+		if err != nil {
+			return err
+		}
+		if !p.CanManageSources(d) {
+			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can register its sources.", d.Name)
+		}
+		src.DomainID, src.Domain = d.ID, d
+		src.apply(in)
+		src.DSNSealed = "pending" // sealed below, bound to the new row's id
+		if err := tx.Omit("Domain").Create(src).Error; err != nil {
+			return err
+		}
+		src.DSNSealed = s.sources.sealer.Seal(in.DSN, sourceAAD(src.ID))
+		if err := tx.Model(src).Update("dsn_sealed", src.DSNSealed).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "created", "source", src.ID, src.Slug, nil, src.auditFields())
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, slugTaken(msgSourceSlugTaken)
+	}
+	return src, internal("create source", err)
+}
+
+// UpdateSource changes a source; an empty DSN keeps the stored one, and
+// KeepPassword keeps the stored password with a new DSN.
+func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in SourceInput) (*Source, error) {
+	if s.sources.sealer == nil {
+		return nil, Errorf(EUNAVAILABLE, "Sources cannot be stored: the portal has no secret key to encrypt them.")
+	}
+	current, err := s.GetSource(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanManageSources(current.Domain) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can change its sources.", current.Domain.Name)
+	}
+	if in.DSN != "" && in.KeepPassword {
+		if in.DSN, err = s.withStoredPassword(current, in.DSN); err != nil {
+			return nil, err
+		}
+	}
+	errs := s.CheckSource(ctx, &in, current)
+	if d, derr := getDomain(s.db.WithContext(ctx), in.Domain); derr == nil && d.ID != current.DomainID && !p.CanManageSources(d) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can move sources into it.", d.Name)
+	}
+	if in.DSN == "" && in.Kind != current.Kind && !errs.Has("kind") {
+		errs.Add("dsn", "A different kind of source needs its own connection.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, sourceConflictIfTaken(err)
+	}
+	var src *Source
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		d, err := domainLockedShared(tx, in.Domain)
+		if err != nil {
+			return err
+		}
+		if src, err = getSource(tx, strconv.FormatUint(uint64(current.ID), 10)); err != nil {
+			return err
+		}
+		before := src.auditFields()
+		dsnHint := src.DSNHint
+		src.apply(in)
+		src.DomainID, src.Domain = d.ID, d
+		if in.DSN != "" {
+			src.DSNSealed = s.sources.sealer.Seal(in.DSN, sourceAAD(src.ID))
+		} else {
+			src.DSNHint = dsnHint
+		}
+		if err := tx.Omit("Domain").Save(src).Error; err != nil {
+			return err
+		}
+		after := src.auditFields()
+		if in.DSN != "" {
+			after["connection"] = "changed" // the audit log never holds secrets
+		}
+		return s.audit(tx, p, "updated", "source", src.ID, src.Slug, before, after)
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, slugTaken(msgSourceSlugTaken)
+	}
+	return src, internal("update source", err)
+}
+
+// withStoredPassword puts the stored DSN's password into dsn when dsn has
+// none (URL kinds only).
+func (s *Store) withStoredPassword(current *Source, dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn, nil
+	}
+	if _, has := u.User.Password(); has {
+		return dsn, nil
+	}
+	stored, err := s.sources.sealer.Open(current.DSNSealed, sourceAAD(current.ID))
+	if err != nil {
+		return "", Errorf(EINTERNAL, "The stored connection of %s cannot be decrypted; enter the password again.", current.Name)
+	}
+	old, err := url.Parse(stored)
+	if err != nil || old.User == nil {
+		return dsn, nil
+	}
+	if pw, ok := old.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), pw)
+	}
+	return u.String(), nil
+}
+
+// DeleteSource removes a source with its runs, assets and observations.
+func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error {
+	src, err := s.GetSource(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if !p.CanManageSources(src.Domain) {
+		return Errorf(EFORBIDDEN, "Only admins and the owners of %s can delete its sources.", src.Domain.Name)
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var running int64
+		tx.Model(&CrawlRun{}).Where("source_id = ? AND status = ?", src.ID, RunRunning).Count(&running)
+		if running > 0 {
+			return Errorf(ECONFLICT, "A crawl of %s is running; delete the source when it has finished.", src.Name)
+		}
+		// Explicit deletes: SQLite enforces ON DELETE CASCADE only with
+		// foreign keys on, and the observations are the bulk of the rows.
+		assetIDs := tx.Model(&Asset{}).Select("id").Where("source_id = ?", src.ID)
+		if err := tx.Where("asset_id IN (?)", assetIDs).Delete(&AssetObservation{}).Error; err != nil {
+			return err
+		}
+		for _, model := range []any{&Asset{}, &CrawlRun{}} {
+			if err := tx.Where("source_id = ?", src.ID).Delete(model).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Delete(&Source{}, src.ID).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, p, "deleted", "source", src.ID, src.Slug, src.auditFields(), nil)
+	})
+	return internal("delete source", err)
+}
+
+// ConnectorSettings decrypts a source's settings for its connector.
+func (s *Store) ConnectorSettings(src *Source) (connectors.Settings, error) {
+	if s.sources.sealer == nil {
+		return connectors.Settings{}, Errorf(EUNAVAILABLE, "The portal has no secret key to decrypt source connections.")
+	}
+	dsn, err := s.sources.sealer.Open(src.DSNSealed, sourceAAD(src.ID))
+	if err != nil {
+		return connectors.Settings{}, Errorf(EINTERNAL, "The connection of %s cannot be decrypted: %v", src.Name, err)
+	}
+	return connectors.Settings{
+		Kind: connectors.Kind(src.Kind), DSN: dsn, Include: src.Include, Exclude: src.Exclude,
+		FreshnessColumns: src.FreshnessColumnMap(),
+	}, nil
+}
+
+// StoredDSN is the decrypted DSN of a source, for the edit form to show its
+// parts (never the password) and for "Test connection" with the stored
+// password.
+func (s *Store) StoredDSN(src *Source) (string, error) {
+	settings, err := s.ConnectorSettings(src)
+	return settings.DSN, err
+}
+
+func (src *Source) apply(in SourceInput) {
+	src.Slug, src.Name, src.Kind = in.Slug, in.Name, in.Kind
+	if in.DSN != "" {
+		src.DSNHint = DSNHint(connectors.Kind(in.Kind), in.DSN)
+	}
+	src.Include, src.Exclude = StringList(in.Include), StringList(in.Exclude)
+	src.FreshnessColumns = StringList(in.FreshnessColumns)
+	src.Schedule, src.TimeZone = in.Schedule, in.TimeZone
+	src.Enabled = in.Enabled == nil || *in.Enabled
+}
+
+// Input is the source as an input, for PATCH (the DSN stays stored).
+func (src *Source) Input() SourceInput {
+	enabled := src.Enabled
+	domain := ""
+	if src.Domain != nil {
+		domain = src.Domain.Slug
+	}
+	return SourceInput{Name: src.Name, Slug: src.Slug, Domain: domain, Kind: src.Kind,
+		Include: src.Include, Exclude: src.Exclude, FreshnessColumns: src.FreshnessColumns,
+		Schedule: src.Schedule, TimeZone: src.TimeZone, Enabled: &enabled}
+}
+
+func (src *Source) auditFields() map[string]string {
+	domain := ""
+	if src.Domain != nil {
+		domain = src.Domain.Slug
+	}
+	return map[string]string{
+		"name": src.Name, "slug": src.Slug, "domain": domain, "kind": src.Kind, "connection": src.DSNHint,
+		"include": strings.Join(src.Include, ", "), "exclude": strings.Join(src.Exclude, ", "),
+		"freshness columns": strings.Join(src.FreshnessColumns, ", "),
+		"schedule":          src.Schedule, "time zone": src.TimeZone, "enabled": strconv.FormatBool(src.Enabled),
+	}
+}
+
+func sourceConflictIfTaken(err error) error {
+	var e *Error
+	if errors.As(err, &e) && len(e.Fields) == 1 && e.Fields["slug"] == msgSourceSlugTaken {
+		return slugTaken(msgSourceSlugTaken)
+	}
+	return err
+}
+
+// domainLockedShared locks the domain against deletion while a source is
+// written into it, and returns it.
+func domainLockedShared(tx *gorm.DB, slug string) (*Domain, error) {
+	if err := lockDomainShared(tx, slug); err != nil {
+		return nil, err
+	}
+	return getDomain(tx, slug)
+}

@@ -1,0 +1,190 @@
+package models_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/storetest"
+)
+
+const testSecretKey = "test-secret-key-0123456789-abcdefghij"
+
+// withSources configures the store to seal DSNs and allow loopback sources
+// and files under roots.
+func withSources(t *testing.T, s *models.Store, roots ...string) *models.Store {
+	t.Helper()
+	sealer, err := models.NewSealer(testSecretKey)
+	mustOK(t, err, "sealer")
+	s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true, FileRoots: roots})
+	return s
+}
+
+func sourceInput(domain, name, dsn string) models.SourceInput {
+	return models.SourceInput{Name: name, Domain: domain, Kind: "postgres", DSN: dsn, Schedule: "0 2 * * *", TimeZone: "UTC"}
+}
+
+func TestSourceSecretsAreSealed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		s = withSources(t, s)
+		createDomain(t, s, "Sales", "sales-team")
+		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://reader:Pa55-w0rd@127.0.0.1:5432/sales?sslmode=disable"))
+		mustOK(t, err, "create source")
+		if src.DSNHint != "postgres://reader@127.0.0.1:5432/sales" {
+			t.Errorf("hint %q", src.DSNHint)
+		}
+		for _, table := range []string{"sources", "audit_entries"} {
+			if n := rowsContaining(t, s, table, "Pa55-w0rd"); n != 0 {
+				t.Errorf("the password is stored in clear in %s (%d rows)", table, n)
+			}
+		}
+		dsn, err := s.StoredDSN(src)
+		mustOK(t, err, "open DSN")
+		if !strings.Contains(dsn, "reader:Pa55-w0rd@") {
+			t.Errorf("the stored DSN does not open to the original: %q", dsn)
+		}
+		// Sealed for this row: copied onto another row it does not open.
+		other, err := s.CreateSource(ctx, admin, sourceInput("sales", "Other DB", "postgres://x@127.0.0.1/other"))
+		mustOK(t, err, "second source")
+		other.DSNSealed = src.DSNSealed
+		if _, err := s.StoredDSN(other); err == nil {
+			t.Error("a sealed DSN opened on another row")
+		}
+		// Another secret key cannot open it.
+		wrong, _ := models.NewSealer("another-secret-key-0123456789-abcdef")
+		s2 := models.NewStore(s.DB(), nil)
+		s2.ConfigureSources(wrong, connectors.Policy{AllowLoopback: true})
+		if _, err := s2.StoredDSN(src); err == nil {
+			t.Error("a sealed DSN opened with another key")
+		}
+
+		// Editing without a password keeps the stored one.
+		in := src.Input()
+		in.DSN, in.KeepPassword = "postgres://reader@127.0.0.1:5433/sales", true
+		updated, err := s.UpdateSource(ctx, admin, src.Slug, in)
+		mustOK(t, err, "update keeping the password")
+		dsn, _ = s.StoredDSN(updated)
+		if !strings.Contains(dsn, "reader:Pa55-w0rd@127.0.0.1:5433") {
+			t.Errorf("after an edit without password the DSN is %q", dsn)
+		}
+		// An update without a DSN keeps the connection as it was.
+		in = updated.Input()
+		in.Name = "Sales warehouse"
+		updated, err = s.UpdateSource(ctx, admin, src.Slug, in)
+		mustOK(t, err, "rename")
+		if dsn2, _ := s.StoredDSN(updated); dsn2 != dsn || updated.DSNHint != "postgres://reader@127.0.0.1:5433/sales" {
+			t.Errorf("rename changed the connection: %q %q", dsn2, updated.DSNHint)
+		}
+		if n := rowsContaining(t, s, "audit_entries", "Pa55-w0rd"); n != 0 {
+			t.Error("the audit log holds the password")
+		}
+	})
+}
+
+func TestSourceBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		root := t.TempDir()
+		s = withSources(t, s, root)
+		createDomain(t, s, "Sales", "sales-team")
+		tables := []string{"sources", "audit_entries"}
+		for _, tc := range []struct {
+			name, field string
+			edit        func(*models.SourceInput)
+		}{
+			{"no name", "name", func(in *models.SourceInput) { in.Name = "" }},
+			{"unknown kind", "kind", func(in *models.SourceInput) { in.Kind = "oracle" }},
+			{"unknown domain", "domain", func(in *models.SourceInput) { in.Domain = "nope" }},
+			{"dsn not a URL", "dsn", func(in *models.SourceInput) { in.DSN = "host=db user=x" }},
+			{"dsn without database", "dsn", func(in *models.SourceInput) { in.DSN = "postgres://x@127.0.0.1" }},
+			{"bad port", "dsn", func(in *models.SourceInput) { in.DSN = "postgres://x@127.0.0.1:99999/db" }},
+			{"metadata host", "dsn", func(in *models.SourceInput) { in.DSN = "postgres://x@169.254.169.254/db" }},
+			{"relative path", "dsn", func(in *models.SourceInput) { in.Kind, in.DSN = "sqlite", "data/x.db" }},
+			{"path outside the roots", "dsn", func(in *models.SourceInput) { in.Kind, in.DSN = "files", "/etc" }},
+			{"bad schedule", "schedule", func(in *models.SourceInput) { in.Schedule = "every day" }},
+			{"too often", "schedule", func(in *models.SourceInput) { in.Schedule = "* * * * *" }},
+			{"bad time zone", "time_zone", func(in *models.SourceInput) { in.TimeZone = "Mars/Olympus" }},
+			{"bad pattern", "include", func(in *models.SourceInput) { in.Include = []string{"sales.[x"} }},
+			{"bad freshness column", "freshness_columns", func(in *models.SourceInput) { in.FreshnessColumns = []string{"sales.orders"} }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := rowCounts(t, s, tables...)
+				in := sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1:5432/sales")
+				tc.edit(&in)
+				_, err := s.CreateSource(ctx, admin, in)
+				assertErr(t, err, models.EINVALID, tc.field)
+				assertNothingWritten(t, s, before)
+			})
+		}
+		_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1:5432/sales"))
+		mustOK(t, err, "create")
+		before := rowCounts(t, s, tables...)
+		_, err = s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1:5432/sales"))
+		assertErr(t, err, models.ECONFLICT, "slug")
+		assertNothingWritten(t, s, before)
+	})
+}
+
+func TestSourceLoopbackNeedsPermission(t *testing.T) {
+	t.Parallel()
+	s := storetest.SQLite(t)
+	sealer, _ := models.NewSealer(testSecretKey)
+	s.ConfigureSources(sealer, connectors.Policy{})
+	createDomain(t, s, "Sales", "sales-team")
+	for _, dsn := range []string{"postgres://x@127.0.0.1/db", "postgres://x@localhost/db", "postgres://x@[::1]/db", "postgres://x@[::ffff:127.0.0.1]/db"} {
+		_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Local", dsn))
+		assertErr(t, err, models.EINVALID, "dsn")
+		if msg := models.ErrorFields(err)["dsn"]; !strings.Contains(msg, "MESHPORT_SOURCES_ALLOW_LOOPBACK") {
+			t.Errorf("%s: message %q does not say how to allow it", dsn, msg)
+		}
+	}
+}
+
+func TestSourceAuthorization(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		s = withSources(t, s)
+		createDomain(t, s, "Sales", "sales-team")
+		createDomain(t, s, "Finance", "finance-team")
+		owner := storetest.Owner("sales-team")
+		tables := []string{"sources", "audit_entries"}
+
+		before := rowCounts(t, s, tables...)
+		for name, p := range map[string]models.Principal{"viewer": viewer, "owner of another domain": owner} {
+			_, err := s.CreateSource(ctx, p, sourceInput("finance", "Ledger", "postgres://x@127.0.0.1/ledger"))
+			if models.ErrorCode(err) != models.EFORBIDDEN {
+				t.Errorf("%s creating a source: %v", name, err)
+			}
+		}
+		assertNothingWritten(t, s, before)
+
+		src, err := s.CreateSource(ctx, owner, sourceInput("sales", "Orders DB", "postgres://x@127.0.0.1/orders"))
+		mustOK(t, err, "owner creates in own domain")
+		if e := lastAudit(t, s); e.Actor != "owner@example.com" || e.EntityType != "source" {
+			t.Errorf("audit %+v", e)
+		}
+		before = rowCounts(t, s, tables...)
+		in := src.Input()
+		in.Domain = "finance"
+		if _, err := s.UpdateSource(ctx, owner, src.Slug, in); models.ErrorCode(err) != models.EFORBIDDEN {
+			t.Errorf("owner moving a source into another domain: %v", err)
+		}
+		if _, err := s.UpdateSource(ctx, viewer, src.Slug, src.Input()); models.ErrorCode(err) != models.EFORBIDDEN {
+			t.Errorf("viewer updating: %v", err)
+		}
+		if err := s.DeleteSource(ctx, viewer, src.Slug); models.ErrorCode(err) != models.EFORBIDDEN {
+			t.Errorf("viewer deleting: %v", err)
+		}
+		assertNothingWritten(t, s, before)
+
+		if err := s.DeleteDomain(ctx, admin, "sales"); models.ErrorCode(err) != models.ECONFLICT {
+			t.Errorf("deleting a domain with a source: %v", err)
+		}
+		mustOK(t, s.DeleteSource(ctx, owner, src.Slug), "owner deletes")
+		if n := countRows(t, s, "sources"); n != 0 {
+			t.Errorf("%d sources after delete", n)
+		}
+	})
+}
