@@ -65,7 +65,7 @@ func TestSSOCallbackExpires(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mux.Handle("/", handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{}, signIn))
+			mux.Handle("/", handlers.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{}, signIn, nil))
 
 			jar, _ := cookiejar.New(nil)
 			client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -51,6 +51,21 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/products/:domain/:product/status", s.productStatus)
 	pages.POST("/products/:domain/:product/delete", s.productDelete)
 
+	pages.GET("/sources", s.sourceList)
+	pages.GET("/sources/new", s.sourceNew)
+	pages.POST("/sources", s.sourceCreate)
+	pages.POST("/sources/validate", s.sourceValidate)
+	pages.GET("/sources/connection-fields", s.sourceConnectionFields)
+	pages.POST("/sources/schedule-preview", s.sourceSchedulePreview)
+	pages.POST("/sources/test", s.sourceTestConnection)
+	pages.GET("/sources/:source", s.sourceShow)
+	pages.GET("/sources/:source/edit", s.sourceEdit)
+	pages.POST("/sources/:source", s.sourceUpdate)
+	pages.POST("/sources/:source/validate", s.sourceValidate)
+	pages.POST("/sources/:source/test", s.sourceTestConnection)
+	pages.POST("/sources/:source/crawl", s.sourceCrawl)
+	pages.POST("/sources/:source/delete", s.sourceDelete)
+
 	// JSON API for automation, authenticated with bearer tokens.
 	api := e.Group("/api/v1", s.requireToken)
 	api.GET("/domains", s.apiDomainList)
@@ -63,6 +78,15 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.GET("/products/:domain/:product", s.apiProductGet)
 	api.PATCH("/products/:domain/:product", s.apiProductPatch)
 	api.DELETE("/products/:domain/:product", s.apiProductDelete)
+	api.GET("/sources", s.apiSourceList)
+	api.POST("/sources", s.apiSourceCreate)
+	api.GET("/sources/:source", s.apiSourceGet)
+	api.PATCH("/sources/:source", s.apiSourcePatch)
+	api.DELETE("/sources/:source", s.apiSourceDelete)
+	api.POST("/sources/:source/crawl", s.apiSourceCrawl)
+	api.GET("/sources/:source/runs", s.apiSourceRuns)
+	api.GET("/sources/:source/assets", s.apiSourceAssets)
+	api.GET("/runs/:run", s.apiRunGet)
 }
 
 func (s *Server) staticFiles() echo.HandlerFunc {

@@ -34,18 +34,19 @@ type Server struct {
 	log     *slog.Logger
 	cfg     Config
 	signIn  SignIn
+	crawls  Crawls
 	buffers sync.Pool // *bytes.Buffer for rendering pages
 }
 
 // New builds the portal's HTTP handler: middleware, routes and error pages.
-func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn) *echo.Echo {
+func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn, crawls Crawls) *echo.Echo {
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "1M"
 	}
 	if cfg.Sessions.Idle == 0 {
 		cfg.Sessions = models.SessionLifetime{Idle: 8 * time.Hour, Absolute: 7 * 24 * time.Hour}
 	}
-	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn,
+	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn, crawls: crawls,
 		buffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

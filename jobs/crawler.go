@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/meshport/meshport/jobs/connectors"
@@ -233,3 +236,41 @@ func (c *Crawler) Shutdown(ctx context.Context) {
 func (c *Crawler) Wait() { c.wg.Wait() }
 
 func itoa(id uint) string { return fmt.Sprint(id) }
+
+// InterruptOrphans marks runs as interrupted whose process is gone: at once
+// for processes of this machine that no longer exist (killed, crashed), and
+// for any other once their heartbeat is older than StaleAfter.
+func (c *Crawler) InterruptOrphans(ctx context.Context) error {
+	running, err := c.store.RunningRuns(ctx)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	for _, run := range running {
+		h, pid, ok := parseInstance(run.Instance)
+		if ok && h == host && pid != os.Getpid() && !processAlive(pid) {
+			if err := c.store.FailRun(ctx, run.ID, models.RunInterrupted, "", "The process running this crawl stopped (killed or crashed) before it finished."); err != nil {
+				return err
+			}
+			c.log.Warn("crawl interrupted by the end of its process", "run", run.ID, "instance", run.Instance)
+		}
+	}
+	_, err = c.store.InterruptStaleRuns(ctx, c.opts.StaleAfter)
+	return err
+}
+
+// parseInstance reads "host/pid/random".
+func parseInstance(instance string) (host string, pid int, ok bool) {
+	parts := strings.Split(instance, "/")
+	if len(parts) != 3 {
+		return "", 0, false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	return parts[0], pid, err == nil
+}
+
+// processAlive asks the kernel whether a process exists (signal 0).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -98,3 +98,22 @@ func (s *SourceSchedules) Scheduled() int {
 	defer s.mu.Unlock()
 	return len(s.entries)
 }
+
+// SourcesChanged re-reads the schedules after a source was saved or
+// deleted here, without waiting for the periodic sync.
+func (s *SourceSchedules) SourcesChanged() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.Sync(ctx); err != nil {
+			s.crawler.log.Error("sync source schedules", "error", err)
+		}
+	}()
+}
+
+// Sources is the crawler and the source schedules together: what the
+// HTTP handlers use to start crawls, test connections and report changes.
+type Sources struct {
+	*Crawler
+	*SourceSchedules
+}

@@ -221,6 +221,13 @@ func dbTime(v any) *time.Time {
 	return nil
 }
 
+// RunningRuns lists the runs marked running, on any replica.
+func (s *Store) RunningRuns(ctx context.Context) ([]CrawlRun, error) {
+	var runs []CrawlRun
+	err := s.db.WithContext(ctx).Where("status = ?", RunRunning).Find(&runs).Error
+	return runs, internal("running runs", err)
+}
+
 // ListRuns returns a source's newest runs first.
 func (s *Store) ListRuns(ctx context.Context, sourceID uint, limit int) ([]CrawlRun, error) {
 	var runs []CrawlRun

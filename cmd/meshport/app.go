@@ -23,6 +23,7 @@ type App struct {
 	Store     *models.Store
 	HTTP      *echo.Echo
 	Scheduler *jobs.Scheduler
+	Sources   jobs.Sources
 }
 
 // NewApp opens and migrates the database, seeds demo data in development,
@@ -49,27 +50,54 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
 	signIn, err := newSignIn(ctx, cfg)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	app := &App{
-		Config: cfg, Log: log, Store: store,
-		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn),
-	}
-	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by validate
-	app.Scheduler = jobs.NewScheduler(log, loc)
-	err = app.Scheduler.Add("session-cleanup", "@every 1h", func(ctx context.Context) error {
-		_, err := store.DeleteExpiredSessions(ctx, sessions)
-		return err
-	})
+	sealer, err := models.NewSealer(cfg.SecretKey) // validate checked its length
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	store.ConfigureSources(sealer, cfg.sourcesPolicy())
+
+	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by validate
+	scheduler := jobs.NewScheduler(log, loc)
+	crawler := jobs.NewCrawler(store, log, jobs.CrawlerOptions{Parallel: cfg.CrawlParallel, Timeout: cfg.CrawlTimeout})
+	sources := jobs.Sources{Crawler: crawler, SourceSchedules: jobs.NewSourceSchedules(store, crawler, scheduler)}
+	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
+	app := &App{
+		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources,
+		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn, sources),
+	}
+	if err := app.addJobs(sessions); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return app, nil
+}
+
+// addJobs schedules the portal's own housekeeping; each source's crawls are
+// scheduled by Sources.
+func (a *App) addJobs(sessions models.SessionLifetime) error {
+	jobs := []struct {
+		name, spec string
+		fn         func(context.Context) error
+	}{
+		{"session-cleanup", "@every 1h", func(ctx context.Context) error {
+			_, err := a.Store.DeleteExpiredSessions(ctx, sessions)
+			return err
+		}},
+		{"source-schedules", "@every 30s", a.Sources.Sync},
+		{"interrupted-crawls", "@every 1m", a.Sources.InterruptOrphans},
+	}
+	for _, j := range jobs {
+		if err := a.Scheduler.Add(j.name, j.spec, j.fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newSignIn picks how people sign in: the company's OpenID Provider when an
@@ -107,6 +135,12 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if err := a.Sources.InterruptOrphans(context.Background()); err != nil {
+		a.Log.Error("mark interrupted crawls", "error", err)
+	}
+	if err := a.Sources.Sync(context.Background()); err != nil {
+		a.Log.Error("schedule sources", "error", err)
+	}
 	a.Scheduler.Start()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -115,6 +149,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	select {
 	case err := <-errc:
 		a.Scheduler.Stop(context.Background())
+		a.Sources.Shutdown(context.Background())
 		return err
 	case <-ctx.Done():
 	}
@@ -123,6 +158,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
 	a.Scheduler.Stop(shutdownCtx)
+	a.Sources.Shutdown(shutdownCtx)
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

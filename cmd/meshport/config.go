@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/peterbourgon/ff/v3"
 )
 
@@ -38,6 +40,11 @@ type Config struct {
 	OIDCPostLogoutURL string
 	AdminGroups       string
 	AdminEmails       string
+
+	SourcesAllowLoopback string
+	SourcesFileRoots     string
+	CrawlParallel        int
+	CrawlTimeout         time.Duration
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -67,6 +74,11 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.OIDCPostLogoutURL, "oidc-post-logout-redirect-url", "", "where the provider sends people after sign-out; must be registered there (MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL)")
 	fs.StringVar(&cfg.AdminGroups, "admin-groups", "", "comma-separated groups whose members are admins (MESHPORT_ADMIN_GROUPS)")
 	fs.StringVar(&cfg.AdminEmails, "admin-emails", "", "comma-separated verified emails of admins (MESHPORT_ADMIN_EMAILS)")
+
+	fs.StringVar(&cfg.SourcesAllowLoopback, "sources-allow-loopback", "", "true lets sources on this machine (loopback) be registered; default true with --dev, else false (MESHPORT_SOURCES_ALLOW_LOOPBACK)")
+	fs.StringVar(&cfg.SourcesFileRoots, "sources-file-roots", "", "comma-separated folders under which SQLite files and file trees may be registered; none: file sources are off (MESHPORT_SOURCES_FILE_ROOTS)")
+	fs.IntVar(&cfg.CrawlParallel, "crawl-parallel", 4, "how many sources are crawled at once (MESHPORT_CRAWL_PARALLEL)")
+	fs.DurationVar(&cfg.CrawlTimeout, "crawl-timeout", 30*time.Minute, "longest a crawl may take (MESHPORT_CRAWL_TIMEOUT)")
 }
 
 // parseConfig reads flags, then MESHPORT_* variables for flags not given.
@@ -99,6 +111,7 @@ func (c *Config) validate() error {
 		problems = append(problems, fmt.Sprintf("MESHPORT_BASE_URL %q is not an http(s) URL", c.BaseURL))
 	}
 	problems = append(problems, c.validateOIDC()...)
+	problems = append(problems, c.validateSources()...)
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		problems = append(problems, fmt.Sprintf("MESHPORT_TIME_ZONE %q is not a known time zone", c.TimeZone))
 	}
@@ -109,6 +122,40 @@ func (c *Config) validate() error {
 		return errors.New("configuration: " + strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// validateSources checks the crawler's settings.
+func (c *Config) validateSources() []string {
+	var problems []string
+	switch strings.ToLower(c.SourcesAllowLoopback) {
+	case "", "true", "false", "1", "0":
+	default:
+		problems = append(problems, fmt.Sprintf("MESHPORT_SOURCES_ALLOW_LOOPBACK %q must be true or false", c.SourcesAllowLoopback))
+	}
+	for _, root := range splitList(c.SourcesFileRoots) {
+		if !filepath.IsAbs(root) {
+			problems = append(problems, fmt.Sprintf("MESHPORT_SOURCES_FILE_ROOTS: %q is not an absolute path", root))
+		}
+	}
+	if c.CrawlParallel < 1 || c.CrawlParallel > 64 {
+		problems = append(problems, "MESHPORT_CRAWL_PARALLEL must be from 1 to 64")
+	}
+	if c.CrawlTimeout < time.Minute {
+		problems = append(problems, "MESHPORT_CRAWL_TIMEOUT must be at least 1m")
+	}
+	return problems
+}
+
+// sourcesPolicy is what registered sources may reach.
+func (c *Config) sourcesPolicy() connectors.Policy {
+	allow := c.Dev // --dev is loopback-only, so local databases are the point
+	switch strings.ToLower(c.SourcesAllowLoopback) {
+	case "true", "1":
+		allow = true
+	case "false", "0":
+		allow = false
+	}
+	return connectors.Policy{AllowLoopback: allow, FileRoots: splitList(c.SourcesFileRoots)}
 }
 
 // validateOIDC checks the provider settings and derives the redirect URL.

@@ -1,0 +1,19 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
+)
+
+// Crawls is the crawler as the handlers see it (jobs.Sources).
+type Crawls interface {
+	// Start claims a run of the source and crawls it in the background.
+	Start(src *models.Source, trigger string, scheduledFor *time.Time, actor string) (*models.CrawlRun, error)
+	// TestConnection connects with settings and says what it sees.
+	TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error)
+	// SourcesChanged re-reads the schedules after a write.
+	SourcesChanged()
+}
