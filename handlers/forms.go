@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views/sources"
 )
 
 // Form parsing lives here; validation is the models' job and storage the
@@ -82,4 +83,92 @@ func urlPath(raw string) (string, error) {
 		return "", err
 	}
 	return u.Path, nil
+}
+
+// sourceForm is a submitted source form: the input for the store and the
+// fields as typed, to show again.
+type sourceForm struct {
+	Input  models.SourceInput
+	Values sources.FormValues
+}
+
+// parseSourceForm reads the form and builds the DSN from the connection
+// fields. On an edit, an empty password means "keep the stored one".
+func parseSourceForm(c echo.Context, editing bool) sourceForm {
+	v := sources.FormValues{
+		Name: c.FormValue("name"), Slug: c.FormValue("slug"), Domain: c.FormValue("domain"), Kind: c.FormValue("kind"),
+		Host: strings.TrimSpace(c.FormValue("host")), Port: strings.TrimSpace(c.FormValue("port")),
+		Database: strings.TrimSpace(c.FormValue("database")), User: strings.TrimSpace(c.FormValue("user")),
+		Options: strings.TrimSpace(c.FormValue("options")), Path: strings.TrimSpace(c.FormValue("path")),
+		Include: c.FormValue("include"), Exclude: c.FormValue("exclude"), FreshnessColumns: c.FormValue("freshness_columns"),
+		Schedule: c.FormValue("schedule"), TimeZone: c.FormValue("time_zone"), Enabled: c.FormValue("enabled") == "true",
+	}
+	password := c.FormValue("password")
+	enabled := v.Enabled
+	in := models.SourceInput{
+		Name: v.Name, Slug: v.Slug, Domain: v.Domain, Kind: v.Kind,
+		Include: lines(v.Include), Exclude: lines(v.Exclude), FreshnessColumns: lines(v.FreshnessColumns),
+		Schedule: v.Schedule, TimeZone: v.TimeZone, Enabled: &enabled,
+		KeepPassword: editing && password == "",
+	}
+	if sources.IsFileKind(v.Kind) {
+		in.DSN = v.Path
+	} else if v.Host != "" || v.Port != "" || v.Database != "" || v.User != "" || password != "" || v.Options != "" {
+		u := url.URL{Scheme: v.Kind, Host: v.Host, Path: "/" + v.Database, RawQuery: v.Options}
+		if v.Port != "" {
+			u.Host = v.Host + ":" + v.Port
+		}
+		switch {
+		case password != "":
+			u.User = url.UserPassword(v.User, password)
+		case v.User != "":
+			u.User = url.User(v.User)
+		}
+		in.DSN = u.String()
+	}
+	return sourceForm{Input: in, Values: v}
+}
+
+// sourceFormValues fills the form from a stored source; the password is
+// never put into the page.
+func sourceFormValues(src *models.Source, dsn string) sources.FormValues {
+	v := sources.FormValues{
+		Name: src.Name, Slug: src.Slug, Kind: src.Kind,
+		Include: strings.Join(src.Include, "\n"), Exclude: strings.Join(src.Exclude, "\n"),
+		FreshnessColumns: strings.Join(src.FreshnessColumns, "\n"),
+		Schedule:         src.Schedule, TimeZone: src.TimeZone, Enabled: src.Enabled,
+	}
+	if src.Domain != nil {
+		v.Domain = src.Domain.Slug
+	}
+	if sources.IsFileKind(src.Kind) {
+		v.Path = dsn
+		return v
+	}
+	if u, err := url.Parse(dsn); err == nil {
+		q := u.Query()
+		if q.Has("password") { // a password given as a parameter is a secret too
+			q.Del("password")
+			v.PasswordStored = true
+		}
+		v.Host, v.Port, v.Database, v.Options = u.Hostname(), u.Port(), strings.TrimPrefix(u.Path, "/"), q.Encode()
+		if u.User != nil {
+			v.User = u.User.Username()
+			if _, has := u.User.Password(); has {
+				v.PasswordStored = true
+			}
+		}
+	}
+	return v
+}
+
+// lines splits a textarea into trimmed, non-empty lines.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

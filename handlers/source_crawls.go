@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/meshport/meshport/jobs/connectors"
@@ -16,4 +17,14 @@ type Crawls interface {
 	TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error)
 	// SourcesChanged re-reads the schedules after a write.
 	SourcesChanged()
+}
+
+// connectorMessage is a connector error in plain words; other errors are
+// not shown (they may carry driver details), only logged by the caller.
+func connectorMessage(err error) string {
+	var ce *connectors.Error
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	return "The connection failed for a reason meshport cannot describe; check the settings and try again."
 }

@@ -145,6 +145,9 @@ func dsnProblem(kind connectors.Kind, dsn string) string {
 	case connectors.Postgres, connectors.MySQL:
 		u, err := url.Parse(dsn)
 		want := map[connectors.Kind][]string{connectors.Postgres: {"postgres", "postgresql"}, connectors.MySQL: {"mysql"}}[kind]
+		if err != nil && strings.Contains(err.Error(), "invalid port") {
+			return "The port must be a number from 1 to 65535."
+		}
 		if err != nil || !StringList(want).Contains(u.Scheme) {
 			return fmt.Sprintf("Write it as a URL: %s://user:password@host:port/database.", want[0])
 		}

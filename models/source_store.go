@@ -217,6 +217,13 @@ func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in So
 	return src, internal("update source", err)
 }
 
+// MergeStoredPassword is dsn with the stored password of current when dsn
+// has none (for "Test connection" on the edit form, where the password
+// field stays empty).
+func (s *Store) MergeStoredPassword(current *Source, dsn string) (string, error) {
+	return s.withStoredPassword(current, dsn)
+}
+
 // withStoredPassword puts the stored DSN's password into dsn when dsn has
 // none (URL kinds only).
 func (s *Store) withStoredPassword(current *Source, dsn string) (string, error) {
