@@ -58,7 +58,7 @@ func (s *SourceSchedules) Sync(ctx context.Context) error {
 		}
 		id := src.ID
 		entry, err := s.scheduler.AddEntry("crawl "+src.Slug, spec, func(ctx context.Context) error {
-			return s.tick(ctx, id)
+			return s.Tick(ctx, id, time.Now())
 		})
 		if err != nil {
 			continue // validated on save; a schedule that no longer parses is skipped, not fatal
@@ -74,9 +74,9 @@ func (s *SourceSchedules) Sync(ctx context.Context) error {
 	return nil
 }
 
-// tick claims this minute's run of the source; the minute is the same on
-// every replica, so only one claim succeeds.
-func (s *SourceSchedules) tick(ctx context.Context, sourceID uint) error {
+// Tick claims the run of the source for the minute of now; every replica's
+// cron fires in the same minute, so only one claim succeeds.
+func (s *SourceSchedules) Tick(ctx context.Context, sourceID uint, now time.Time) error {
 	src, err := s.store.GetSource(ctx, itoa(sourceID))
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (s *SourceSchedules) tick(ctx context.Context, sourceID uint) error {
 	if !src.Enabled {
 		return nil
 	}
-	minute := time.Now().UTC().Truncate(time.Minute)
+	minute := now.UTC().Truncate(time.Minute)
 	_, err = s.crawler.Start(src, models.TriggerSchedule, &minute, "")
 	if errors.Is(err, models.ErrRunClaimed) {
 		return nil // another replica has it, or the previous run is still going
