@@ -37,7 +37,7 @@ type FormData struct {
 // FormValues are the form's fields as typed (the password is never sent
 // back to the browser).
 type FormValues struct {
-	Name, Slug, Domain, Kind                 string
+	Name, Slug, Domain, Kind                  string
 	Host, Port, Database, User, Options, Path string
 	PasswordStored                            bool
 	Include, Exclude, FreshnessColumns        string
