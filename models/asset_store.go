@@ -19,7 +19,13 @@ type AssetFilter struct {
 	Sort        string `query:"sort"`
 	Order       string `query:"order"`
 	IncludeGone bool   `query:"include_gone"`
-	Page        int    `query:"page"`
+	// Usage is "read" (reads seen), "unread" (counted, none seen) or
+	// "unknown" (the source does not count reads).
+	Usage string `query:"usage"`
+	// UnchangedDays keeps assets with no change seen for at least that many
+	// days (assets whose last change is unknown are left out).
+	UnchangedDays int `query:"unchanged_days"`
+	Page          int `query:"page"`
 	PerPage     int    `query:"per_page"`
 }
 
@@ -42,6 +48,7 @@ func (f *AssetFilter) Normalize() {
 		f.Q = string([]rune(f.Q)[:200])
 	}
 	f.Kind = strings.ToLower(strings.TrimSpace(f.Kind))
+	f.Usage = strings.ToLower(strings.TrimSpace(f.Usage))
 	f.Sort = strings.ToLower(strings.TrimSpace(f.Sort))
 	if f.Sort == "" {
 		f.Sort = "size"
@@ -72,6 +79,14 @@ func (f *AssetFilter) Validate() FieldErrors {
 	}
 	if f.Order != "asc" && f.Order != "desc" {
 		errs.Add("order", "Order is asc or desc.")
+	}
+	switch f.Usage {
+	case "", "read", "unread", "unknown":
+	default:
+		errs.Add("usage", "Usage is read, unread or unknown.")
+	}
+	if f.UnchangedDays < 0 || f.UnchangedDays > 3650 {
+		errs.Add("unchanged_days", "Use a number of days from 0 to 3650.")
 	}
 	return errs
 }
@@ -108,6 +123,17 @@ func (s *Store) ListAssets(ctx context.Context, sourceID uint, f AssetFilter) (A
 	}
 	if f.Q != "" {
 		q = q.Where("LOWER(key) LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Q))+"%")
+	}
+	switch f.Usage {
+	case "read":
+		q = q.Where("usage_known AND reads_per_day > 0")
+	case "unread":
+		q = q.Where("usage_known AND COALESCE(reads_per_day, 0) = 0 AND last_read_at IS NULL")
+	case "unknown":
+		q = q.Where("NOT usage_known")
+	}
+	if f.UnchangedDays > 0 {
+		q = q.Where("last_change_at < ?", s.now().Add(-time.Duration(f.UnchangedDays)*24*time.Hour))
 	}
 	page := AssetPage{Page: f.Page, PerPage: f.PerPage}
 	if err := q.Count(&page.Total).Error; err != nil {

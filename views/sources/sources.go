@@ -321,6 +321,12 @@ func (d ShowData) assetsURL(f models.AssetFilter) string {
 	if f.IncludeGone {
 		v.Set("include_gone", "true")
 	}
+	if f.Usage != "" {
+		v.Set("usage", f.Usage)
+	}
+	if f.UnchangedDays > 0 {
+		v.Set("unchanged_days", strconv.Itoa(f.UnchangedDays))
+	}
 	if f.Page > 1 {
 		v.Set("page", strconv.Itoa(f.Page))
 	}
@@ -334,6 +340,16 @@ func assetKindOptions() []views.Option {
 		opts = append(opts, views.Option{Value: string(k), Label: string(k)})
 	}
 	return opts
+}
+
+func usageOptions() []views.Option {
+	return []views.Option{{Value: "", Label: "Any reads"}, {Value: "read", Label: "Read"},
+		{Value: "unread", Label: "No reads seen"}, {Value: "unknown", Label: "Reads unknown"}}
+}
+
+func unchangedOptions() []views.Option {
+	return []views.Option{{Value: "", Label: "Any freshness"}, {Value: "1", Label: "Unchanged for 1 day"},
+		{Value: "7", Label: "Unchanged for 7 days"}, {Value: "30", Label: "Unchanged for 30 days"}, {Value: "90", Label: "Unchanged for 90 days"}}
 }
 
 func assetSummary(p models.AssetPage) string {
