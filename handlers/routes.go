@@ -60,6 +60,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/sources/test", s.sourceTestConnection)
 	pages.GET("/sources/:source", s.sourceShow)
 	pages.GET("/sources/:source/edit", s.sourceEdit)
+	pages.GET("/sources/:source/asset", s.assetShow)
 	pages.POST("/sources/:source", s.sourceUpdate)
 	pages.POST("/sources/:source/validate", s.sourceValidate)
 	pages.POST("/sources/:source/test", s.sourceTestConnection)

@@ -159,6 +159,17 @@ func TestSourceLifecycleThroughPages(t *testing.T) {
 	if len(rows) != 2 || !strings.Contains(rows[0], "public.orders") || !strings.Contains(rows[0], "500") || !strings.Contains(rows[1], "public.recent_orders") {
 		t.Errorf("assets after the crawl (largest first): %q", rows)
 	}
+	href, _ := page.Doc.Find(`#asset-table a[href*="public.orders"]`).Attr("href")
+	asset := omar.get(href)
+	if cols := asset.texts("#column-table tbody tr"); len(cols) != 2 || !strings.Contains(cols[1], "placed_at") || !strings.Contains(cols[1], "timestamp with time zone") {
+		t.Errorf("asset page columns: %q", cols)
+	}
+	if hist := asset.texts("#observation-table tbody tr"); len(hist) != 1 {
+		t.Errorf("asset page history: %q", hist)
+	}
+	if res := omar.get("/sources/orders-db/asset?key=public.nope"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown asset: %d", res.StatusCode)
+	}
 
 	// Viewers read but cannot change or crawl; nothing changes.
 	vera := app.signedIn(t, "vera")

@@ -376,3 +376,33 @@ func columnsText(a models.Asset) string {
 func runStatusClass(status string) string { return "badge badge-run-" + status }
 
 func joinLines(list []string) string { return strings.Join(list, ", ") }
+
+// AssetData is one asset with its recent observations.
+type AssetData struct {
+	Page         views.Page
+	Source       models.Source
+	Asset        models.Asset
+	Observations []models.AssetObservation
+	Now          time.Time
+}
+
+// AssetURL is the page of one asset.
+func AssetURL(src models.Source, key string) string {
+	return sourceURL(src) + "/asset?key=" + url.QueryEscape(key)
+}
+
+// newestFirst reverses the observations for the history table.
+func newestFirst(obs []models.AssetObservation) []models.AssetObservation {
+	out := make([]models.AssetObservation, len(obs))
+	for i, o := range obs {
+		out[len(obs)-1-i] = o
+	}
+	return out
+}
+
+func delta(v *int64) string {
+	if v == nil {
+		return "–"
+	}
+	return "+" + strconv.FormatInt(*v, 10)
+}
