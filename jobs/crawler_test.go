@@ -1,0 +1,156 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/meshport/meshport/jobs"
+	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/storetest"
+)
+
+// fakeConnector crawls by calling crawl.
+type fakeConnector struct {
+	crawl func(ctx context.Context) (*connectors.Snapshot, error)
+}
+
+func (f fakeConnector) Test(context.Context) (connectors.TestResult, error) {
+	return connectors.TestResult{Summary: "fake"}, nil
+}
+func (f fakeConnector) Crawl(ctx context.Context, progress func(int)) (*connectors.Snapshot, error) {
+	progress(1)
+	return f.crawl(ctx)
+}
+func (f fakeConnector) Close() error { return nil }
+
+// crawlerWith is a store with n sources and a crawler whose connectors all
+// run crawl.
+func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx context.Context) (*connectors.Snapshot, error)) (*models.Store, *jobs.Crawler, []*models.Source) {
+	t.Helper()
+	s := storetest.SQLite(t)
+	sealer, _ := models.NewSealer("test-secret-key-0123456789-abcdefghij")
+	s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true})
+	admin := storetest.Admin()
+	if _, err := s.CreateDomain(context.Background(), admin, models.DomainInput{Name: "Sales", Owners: []string{"sales"}}); err != nil {
+		t.Fatal(err)
+	}
+	var srcs []*models.Source
+	for i := range n {
+		src, err := s.CreateSource(context.Background(), admin, models.SourceInput{Name: fmt.Sprintf("Source %d", i), Domain: "sales",
+			Kind: "postgres", DSN: "postgres://x@127.0.0.1/db", Schedule: "@daily", TimeZone: "UTC"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	opts.Open = func(connectors.Settings, connectors.Policy) (connectors.Connector, error) {
+		return fakeConnector{crawl: crawl}, nil
+	}
+	c := jobs.NewCrawler(s, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	t.Cleanup(func() { c.Shutdown(context.Background()) })
+	return s, c, srcs
+}
+
+func TestCrawlerBoundsParallelCrawls(t *testing.T) {
+	var running, most atomic.Int32
+	release := make(chan struct{})
+	_, c, srcs := crawlerWith(t, 5, jobs.CrawlerOptions{Parallel: 2}, func(ctx context.Context) (*connectors.Snapshot, error) {
+		n := running.Add(1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		<-release
+		running.Add(-1)
+		return &connectors.Snapshot{}, nil
+	})
+	for _, src := range srcs {
+		if _, err := c.Start(src, models.TriggerManual, nil, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	close(release)
+	c.Wait()
+	if most.Load() != 2 {
+		t.Fatalf("at most %d crawls ran at once, want 2", most.Load())
+	}
+}
+
+func TestCrawlerFailuresEndTheirRunOnly(t *testing.T) {
+	cases := []struct {
+		name       string
+		opts       jobs.CrawlerOptions
+		crawl      func(ctx context.Context) (*connectors.Snapshot, error)
+		status     string
+		reason     string
+		errorMatch string
+	}{
+		{"panic", jobs.CrawlerOptions{}, func(context.Context) (*connectors.Snapshot, error) { panic("boom") },
+			models.RunFailed, connectors.ReasonOther, "failed unexpectedly"},
+		{"connector error", jobs.CrawlerOptions{}, func(context.Context) (*connectors.Snapshot, error) {
+			return nil, &connectors.Error{Reason: connectors.ReasonAuth, Message: "The server refused the user name or password."}
+		}, models.RunFailed, connectors.ReasonAuth, "refused the user name"},
+		{"timeout", jobs.CrawlerOptions{Timeout: 100 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}, models.RunFailed, connectors.ReasonTimeout, "longer than allowed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c, srcs := crawlerWith(t, 1, tc.opts, tc.crawl)
+			run, err := c.Start(srcs[0], models.TriggerManual, nil, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Wait()
+			got, err := s.GetRun(context.Background(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != tc.status || got.ErrorReason != tc.reason || !contains(got.Error, tc.errorMatch) || got.FinishedAt == nil {
+				t.Errorf("run %s / %s: %q", got.Status, got.ErrorReason, got.Error)
+			}
+			// The source can be crawled again at once.
+			if _, err := c.Start(srcs[0], models.TriggerManual, nil, "test"); err != nil {
+				t.Errorf("after a failed run: %v", err)
+			}
+			c.Wait()
+		})
+	}
+}
+
+func TestCrawlerShutdownInterruptsRunningCrawls(t *testing.T) {
+	started := make(chan struct{})
+	var once sync.Once
+	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{}, func(ctx context.Context) (*connectors.Snapshot, error) {
+		once.Do(func() { close(started) })
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	run, err := c.Start(srcs[0], models.TriggerManual, nil, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	c.Shutdown(context.Background())
+	got, _ := s.GetRun(context.Background(), run.ID)
+	if got.Status != models.RunInterrupted || !contains(got.Error, "shut down") {
+		t.Fatalf("run after shutdown: %s %q", got.Status, got.Error)
+	}
+	if _, err := c.Start(srcs[0], models.TriggerManual, nil, "test"); models.ErrorCode(err) != models.EUNAVAILABLE {
+		t.Errorf("a crawl started after shutdown: %v", err)
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
