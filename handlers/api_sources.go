@@ -221,6 +221,10 @@ func (s *Server) apiSourcePatch(c echo.Context) error {
 	if err := decodeJSONBytes(body, &in); err != nil {
 		return err
 	}
+	if in.Enabled == nil { // "enabled": null would otherwise mean the default, true
+		return &models.Error{Code: models.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: models.FieldErrors{"enabled": "Must be true or false."}}
+	}
 	updated, err := s.store.UpdateSource(ctx, principal(c), strconv.FormatUint(uint64(src.ID), 10), in)
 	if err != nil {
 		return err

@@ -48,8 +48,8 @@ type SourceInput struct {
 	DSN string `json:"dsn"`
 	// KeepPassword, on an update, puts the stored password into a DSN given
 	// without one (the form never shows the password, so an empty field
-	// means "unchanged").
-	KeepPassword     bool     `json:"-"`
+	// means "unchanged"; API clients send keep_password).
+	KeepPassword     bool     `json:"keep_password"`
 	Include          []string `json:"include"`
 	Exclude          []string `json:"exclude"`
 	FreshnessColumns []string `json:"freshness_columns"`
@@ -88,6 +88,9 @@ func (in *SourceInput) Validate(dsnRequired bool) FieldErrors {
 	errs := FieldErrors{}
 	validateName(errs, "name", in.Name)
 	validateSlug(errs, "slug", in.Slug)
+	if strings.Trim(in.Slug, "0123456789") == "" && in.Slug != "" {
+		errs.Add("slug", "Use at least one letter: a number alone is read as a source's id.")
+	}
 	if in.Domain == "" {
 		errs.Add("domain", "Choose the domain that owns this source.")
 	}

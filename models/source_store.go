@@ -120,12 +120,12 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 	if s.sources.sealer == nil {
 		return nil, Errorf(EUNAVAILABLE, "Sources cannot be stored: the portal has no secret key to encrypt them.")
 	}
-	errs := s.CheckSource(ctx, &in, nil)
-	if d, err := getDomain(s.db.WithContext(ctx), in.Domain); err == nil && !p.CanManageSources(d) {
+	// Permission first: checking the input resolves the host name, which
+	// nobody may make the portal do for a domain they do not own.
+	if d, err := getDomain(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(in.Domain))); err == nil && !p.CanManageSources(d) {
 		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can register its sources.", d.Name)
-	} else if err == nil && !p.SignedIn() {
-		return nil, Errorf(EFORBIDDEN, "Sign in to register sources.")
 	}
+	errs := s.CheckSource(ctx, &in, nil)
 	if err := errs.Err(); err != nil {
 		return nil, sourceConflictIfTaken(err)
 	}

@@ -357,6 +357,8 @@ func TestAPISourceBadInput(t *testing.T) {
 		{"bad time zone", "POST", "/api/v1/sources", `{` + valid + `, ` + pg + `, "time_zone": "Mars/Olympus"}`, 422, "invalid", "", "time_zone", "Use a time zone name such as UTC or Europe/Berlin."},
 		{"metadata host", "POST", "/api/v1/sources", `{` + valid + `, "dsn": "postgres://reader:S3cret-pw@169.254.169.254:5432/test"}`, 422, "invalid", "", "dsn",
 			`The host "169.254.169.254" is not allowed for sources: address 169.254.169.254 is link-local (this includes cloud metadata services).`},
+		{"numeric slug", "POST", "/api/v1/sources", `{` + valid + `, ` + pg + `, "slug": "2024"}`, 422, "invalid", "", "slug", "Use at least one letter: a number alone is read as a source's id."},
+		{"enabled null on patch", "PATCH", "/api/v1/sources/orders-db", `{"enabled": null}`, 422, "invalid", "", "enabled", "Must be true or false."},
 		{"dsn not a URL", "POST", "/api/v1/sources", `{` + valid + `, "dsn": "host=127.0.0.1 password=S3cret-pw"}`, 422, "invalid", "", "dsn", "Write it as a URL: postgres://user:password@host:port/database."},
 		{"relative sqlite path", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "postgres", "sqlite", 1) + `, "dsn": "data/sales.db"}`, 422, "invalid", "", "dsn", "Give an absolute path, e.g. /data/sales.db or /data/exports."},
 		{"sqlite without file roots", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "postgres", "sqlite", 1) + `, "dsn": "/tmp/sales.db"}`, 422, "invalid", "", "dsn",
@@ -857,5 +859,27 @@ func TestAPISourceRunsAndAssets(t *testing.T) {
 	_, _, _, body = srcCall(t, vera, http.MethodGet, "/api/v1/sources", nil)
 	if it := body["items"].([]any)[0].(map[string]any); it["assets"] != 3.0 || it["total_bytes"] != 14000.0 {
 		t.Errorf("list totals: assets %v total_bytes %v", it["assets"], it["total_bytes"])
+	}
+}
+
+// TestAPISourceKeepPassword changes a source's host through the API without
+// sending the password again.
+func TestAPISourceKeepPassword(t *testing.T) {
+	app := newTestApp(t)
+	ada := app.apiAs(t, "ada@example.com", "admin")
+	if status, _, raw, _ := srcCall(t, ada, http.MethodPost, "/api/v1/sources", newSourceBody("Orders DB", "checkout", pgDSN)); status != http.StatusCreated {
+		t.Fatalf("create: %d %s", status, raw)
+	}
+	status, _, raw, _ := srcCall(t, ada, http.MethodPatch, "/api/v1/sources/orders-db",
+		map[string]any{"dsn": "postgres://reader@127.0.0.1:5433/test", "keep_password": true})
+	if status != http.StatusOK {
+		t.Fatalf("patch: %d %s", status, raw)
+	}
+	if dsn := app.storedDSN(t, "orders-db"); !strings.Contains(dsn, "reader:S3cret-pw@127.0.0.1:5433") {
+		t.Errorf("keep_password lost the password or the new host: the stored DSN has host/password %v", strings.Contains(dsn, "5433"))
+	}
+	srcCall(t, ada, http.MethodPatch, "/api/v1/sources/orders-db", map[string]any{"dsn": "postgres://reader@127.0.0.1:5432/test"})
+	if dsn := app.storedDSN(t, "orders-db"); strings.Contains(dsn, "S3cret-pw") {
+		t.Error("a DSN sent without password and without keep_password kept the old password")
 	}
 }
