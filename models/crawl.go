@@ -89,6 +89,11 @@ type Asset struct {
 	// assets are never counted as unused.
 	UsageKnown  bool       `gorm:"not null;default:false" json:"usage_known"`
 	ReadsPerDay *float64   `json:"reads_per_day"`
+	// ReadsDaily holds reads per UTC day for the last 60 days (JSON object
+	// day → reads); each crawl adds the reads since the crawl before to its
+	// own day. UsageSince is when read counting began for the asset.
+	ReadsDaily string     `gorm:"type:text;not null;default:'{}'" json:"-"`
+	UsageSince *time.Time `json:"-"`
 	LastReadAt  *time.Time `json:"last_read_at"`
 	LastReadHow string     `gorm:"size:32;not null;default:''" json:"last_read_measured_by,omitempty"`
 

@@ -92,6 +92,12 @@ func applyObservation(prev *Asset, o *connectors.Observation, cc crawlContext) o
 		a.LastReadAt, a.LastReadHow = timePtr(cc.at), MeasuredReadCounters
 	}
 
+	if readsDelta != nil && a.UsageKnown {
+		addReads(&a, *readsDelta, *since, cc.at)
+	}
+	if a.ReadsDaily == "" {
+		a.ReadsDaily = "{}"
+	}
 	a.SizeBytes, a.RowEstimate, a.FileCount = o.SizeBytes, o.RowEstimate, o.FileCount
 	a.CountersEpoch, a.Writes, a.ReadCount = cc.epoch, writes, reads
 	return observationResult{
@@ -132,14 +138,49 @@ func sumCounters(values ...*int64) *int64 {
 	return sum
 }
 
-// readsPerDay is reads over the window the known deltas cover, at least one
-// day long so that two crawls a minute apart do not extrapolate wildly.
-func readsPerDay(total int64, since, at time.Time) float64 {
-	days := at.Sub(since).Hours() / 24
+// readsDays is how many days of daily read counts an asset keeps: 30 for
+// the rate and 30 before them for the trend.
+const readsDays = 60
+
+// addReads adds a crawl's read delta to the asset's daily counts, drops
+// days older than the window, and recomputes reads per day over the last
+// 30 days (or the time since counting began, at least one day, so two
+// crawls a minute apart do not extrapolate wildly).
+func addReads(a *Asset, delta int64, since, at time.Time) {
+	daily := a.DailyReads()
+	day := at.UTC().Format(time.DateOnly)
+	daily[day] += delta
+	oldest := at.UTC().AddDate(0, 0, -readsDays+1).Format(time.DateOnly)
+	for d := range daily {
+		if d < oldest {
+			delete(daily, d)
+		}
+	}
+	b, _ := json.Marshal(daily)
+	a.ReadsDaily = string(b)
+	if a.UsageSince == nil {
+		a.UsageSince = timePtr(since)
+	}
+	from := at.UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	var total int64
+	for d, n := range daily {
+		if d >= from {
+			total += n
+		}
+	}
+	days := min(at.Sub(*a.UsageSince).Hours()/24, 30)
 	if days < 1 {
 		days = 1
 	}
-	return float64(total) / days
+	rate := float64(total) / days
+	a.ReadsPerDay = &rate
+}
+
+// DailyReads decodes the asset's reads per UTC day ("2006-01-02" → reads).
+func (a *Asset) DailyReads() map[string]int64 {
+	daily := map[string]int64{}
+	_ = json.Unmarshal([]byte(a.ReadsDaily), &daily)
+	return daily
 }
 
 func columnsJSON(cols []connectors.Column) string {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/meshport/meshport/jobs/connectors"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ErrRunClaimed says a run could not start because the source is already
@@ -67,7 +66,34 @@ func (s *Store) InterruptRunsOf(ctx context.Context, instance string) error {
 	return internal("interrupt runs", err)
 }
 
-const observationBatch = 500
+var assetColumns = []string{"id", "source_id", "key", "schema", "name", "kind", "parent", "columns", "first_seen_at", "last_seen_at",
+	"gone_at", "size_bytes", "row_estimate", "file_count", "last_change_at", "last_change_how", "usage_known", "reads_per_day",
+	"last_read_at", "last_read_how", "counters_epoch", "writes", "read_count", "reads_daily", "usage_since"}
+
+// upsertAssets writes back assets that exist already, by id.
+func upsertAssets(ctx context.Context, tx *gorm.DB, assets []Asset) error {
+	rows := make([][]any, len(assets))
+	for i, a := range assets {
+		rows[i] = []any{a.ID, a.SourceID, a.Key, a.Schema, a.Name, a.Kind, a.Parent, a.Columns, a.FirstSeenAt, a.LastSeenAt,
+			a.GoneAt, a.SizeBytes, a.RowEstimate, a.FileCount, a.LastChangeAt, a.LastChangeHow, a.UsageKnown, a.ReadsPerDay,
+			a.LastReadAt, a.LastReadHow, a.CountersEpoch, a.Writes, a.ReadCount, a.ReadsDaily, a.UsageSince}
+	}
+	w := newBulkWriter(tx, "assets", assetColumns, "ON CONFLICT (id) DO UPDATE SET "+excludedUpdates(assetColumns))
+	return w.write(ctx, tx, rows)
+}
+
+var observationColumns = []string{"asset_id", "run_id", "at", "size_bytes", "row_estimate", "writes", "read_count",
+	"writes_delta", "reads_delta", "since", "last_modified", "last_read", "freshness_value", "epoch"}
+
+// insertObservations appends one observation per asset.
+func insertObservations(ctx context.Context, tx *gorm.DB, obs []AssetObservation) error {
+	rows := make([][]any, len(obs))
+	for i, o := range obs {
+		rows[i] = []any{o.AssetID, o.RunID, o.At, o.SizeBytes, o.RowEstimate, o.Writes, o.ReadCount,
+			o.WritesDelta, o.ReadsDelta, o.Since, o.LastModified, o.LastRead, o.FreshnessValue, o.Epoch}
+	}
+	return newBulkWriter(tx, "asset_observations", observationColumns, "").write(ctx, tx, rows)
+}
 
 // RecordCrawl stores what a crawl saw, derives freshness and usage, marks
 // assets not seen as gone, and ends the run as succeeded, all in one
@@ -84,10 +110,6 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		for i := range stored {
 			byKey[stored[i].Key] = &stored[i]
 		}
-		window, err := readWindows(tx, src.ID, at.Add(-30*24*time.Hour))
-		if err != nil {
-			return err
-		}
 
 		seen := make(map[string]bool, len(snap.Assets))
 		var inserts, updates []Asset
@@ -103,15 +125,6 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 			prev := byKey[key]
 			res := applyObservation(prev, o, cc)
 			res.asset.SourceID = src.ID
-			if res.observation.ReadsDelta != nil && res.asset.UsageKnown {
-				w := window[res.asset.ID]
-				total, since := w.total+*res.observation.ReadsDelta, *res.observation.Since
-				if w.since != nil && w.since.Before(since) {
-					since = *w.since
-				}
-				rate := readsPerDay(total, since, at)
-				res.asset.ReadsPerDay = &rate
-			}
 			res.observation.RunID = run.ID
 			if res.isNew {
 				newCount++
@@ -125,30 +138,22 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 			}
 		}
 		if len(inserts) > 0 {
-			if err := tx.Omit("Source").CreateInBatches(&inserts, observationBatch).Error; err != nil {
+			// New assets need their ids back, so these go through GORM.
+			if err := tx.Omit("Source").CreateInBatches(&inserts, 500).Error; err != nil {
 				return err
 			}
 		}
-		if len(updates) > 0 {
-			err := tx.Omit("Source").Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, UpdateAll: true}).
-				CreateInBatches(&updates, observationBatch).Error
-			if err != nil {
-				return err
-			}
+		if err := upsertAssets(ctx, tx, updates); err != nil {
+			return err
 		}
-		observations := make([]AssetObservation, 0, len(inserts)+len(updates))
 		for i := range inserts {
 			insertObs[i].AssetID = inserts[i].ID
-			observations = append(observations, insertObs[i])
 		}
 		for i := range updates {
 			updateObs[i].AssetID = updates[i].ID
-			observations = append(observations, updateObs[i])
 		}
-		if len(observations) > 0 {
-			if err := tx.Omit("Asset").CreateInBatches(&observations, observationBatch).Error; err != nil {
-				return err
-			}
+		if err := insertObservations(ctx, tx, append(insertObs, updateObs...)); err != nil {
+			return err
 		}
 		gone := tx.Model(&Asset{}).Where("source_id = ? AND gone_at IS NULL AND last_seen_at < ?", src.ID, at).Update("gone_at", at)
 		if gone.Error != nil {
@@ -171,54 +176,6 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		return nil
 	})
 	return run, internal("record crawl", err)
-}
-
-type readWindow struct {
-	total int64
-	since *time.Time
-}
-
-// readWindows sums each asset's known read deltas since from, and the start
-// of the interval they cover.
-func readWindows(tx *gorm.DB, sourceID uint, from time.Time) (map[uint]readWindow, error) {
-	rows, err := tx.Table("asset_observations AS o").
-		Select("o.asset_id, CAST(SUM(o.reads_delta) AS BIGINT) AS total, MIN(o.since) AS since").
-		Joins("JOIN assets a ON a.id = o.asset_id").
-		Where("a.source_id = ? AND o.at > ? AND o.reads_delta IS NOT NULL", sourceID, from).
-		Group("o.asset_id").Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[uint]readWindow{}
-	for rows.Next() {
-		var id uint
-		var total int64
-		var since any // an aggregate loses the column type on SQLite: a string there
-		if err := rows.Scan(&id, &total, &since); err != nil {
-			return nil, err
-		}
-		out[id] = readWindow{total: total, since: dbTime(since)}
-	}
-	return out, rows.Err()
-}
-
-// dbTime reads a time from an aggregate column: time.Time on PostgreSQL, a
-// string in one of the driver's layouts on SQLite.
-func dbTime(v any) *time.Time {
-	switch t := v.(type) {
-	case time.Time:
-		return timePtr(t)
-	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
-			if parsed, err := time.Parse(layout, t); err == nil {
-				return timePtr(parsed)
-			}
-		}
-	case []byte:
-		return dbTime(string(t))
-	}
-	return nil
 }
 
 // RunningRuns lists the runs marked running, on any replica.

@@ -213,6 +213,8 @@ func migrateSources(tx *gorm.DB) error {
 		LastChangeHow string `gorm:"size:32;not null;default:''"`
 		UsageKnown    bool   `gorm:"not null;default:false"`
 		ReadsPerDay   *float64
+		ReadsDaily    string `gorm:"type:text;not null;default:'{}'"`
+		UsageSince    *time.Time
 		LastReadAt    *time.Time
 		LastReadHow   string `gorm:"size:32;not null;default:''"`
 		CountersEpoch string `gorm:"size:200;not null;default:''"`
