@@ -26,7 +26,7 @@ type AssetFilter struct {
 	// days (assets whose last change is unknown are left out).
 	UnchangedDays int `query:"unchanged_days"`
 	Page          int `query:"page"`
-	PerPage     int    `query:"per_page"`
+	PerPage       int `query:"per_page"`
 }
 
 // assetSorts maps the sort names users send to columns: a fixed list, so no

@@ -87,13 +87,13 @@ type Asset struct {
 	LastChangeHow string     `gorm:"size:32;not null;default:''" json:"last_change_measured_by,omitempty"`
 	// UsageKnown is false where the source keeps no read statistics; such
 	// assets are never counted as unused.
-	UsageKnown  bool       `gorm:"not null;default:false" json:"usage_known"`
-	ReadsPerDay *float64   `json:"reads_per_day"`
+	UsageKnown  bool     `gorm:"not null;default:false" json:"usage_known"`
+	ReadsPerDay *float64 `json:"reads_per_day"`
 	// ReadsDaily holds reads per UTC day for the last 60 days (JSON object
 	// day → reads); each crawl adds the reads since the crawl before to its
 	// own day. UsageSince is when read counting began for the asset.
-	ReadsDaily string     `gorm:"type:text;not null;default:'{}'" json:"-"`
-	UsageSince *time.Time `json:"-"`
+	ReadsDaily  string     `gorm:"type:text;not null;default:'{}'" json:"-"`
+	UsageSince  *time.Time `json:"-"`
 	LastReadAt  *time.Time `json:"last_read_at"`
 	LastReadHow string     `gorm:"size:32;not null;default:''" json:"last_read_measured_by,omitempty"`
 
