@@ -2,102 +2,114 @@ package models
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
 
-// bulkWriter inserts many rows with multi-row statements prepared once per
-// batch size, without RETURNING: a crawl writes one observation and one
-// asset update per table, ten thousand of each for a big source, and GORM's
-// batches would be re-prepared by the SQLite driver for every batch and
-// scan back ids nobody needs. Table and column names are constants of the
-// caller, never user input; values are always placeholders.
+// bulkWriter inserts many rows with one statement per batch whose only
+// parameter is the batch as JSON, unpacked by the database (json_each on
+// SQLite, json_populate_recordset on PostgreSQL). A crawl writes one
+// observation and one asset update per table, ten thousand of each for a big
+// source; binding hundreds of thousands of separate parameters costs more
+// than the writes (the SQLite driver binds in quadratic time per
+// statement). Table and column names are constants of the caller, never
+// user input; values only ever travel inside the JSON parameter.
 type bulkWriter struct {
 	table    string
 	columns  []string
-	suffix   string // e.g. an ON CONFLICT clause
-	batch    int
+	conflict string // "ON CONFLICT ..." or ""
 	postgres bool
-	stmts    map[int]*sql.Stmt
 }
 
-func newBulkWriter(tx *gorm.DB, table string, columns []string, suffix string) *bulkWriter {
-	postgres := tx.Dialector.Name() == "postgres"
-	// The SQLite driver binds in time quadratic in the parameters of one
-	// statement, so its batches stay small.
-	batch := 500
-	if !postgres {
-		batch = 40
-	}
-	return &bulkWriter{table: table, columns: columns, suffix: suffix, batch: batch, postgres: postgres, stmts: map[int]*sql.Stmt{}}
+const bulkBatch = 2000
+
+func newBulkWriter(tx *gorm.DB, table string, columns []string, conflict string) *bulkWriter {
+	return &bulkWriter{table: table, columns: columns, conflict: conflict, postgres: tx.Dialector.Name() == "postgres"}
 }
 
 // write inserts rows (each with one value per column) in batches.
 func (w *bulkWriter) write(ctx context.Context, tx *gorm.DB, rows [][]any) error {
-	defer w.close()
-	for start := 0; start < len(rows); start += w.batch {
-		end := min(start+w.batch, len(rows))
-		stmt, err := w.stmt(ctx, tx, end-start)
+	query := w.query()
+	for start := 0; start < len(rows); start += bulkBatch {
+		end := min(start+bulkBatch, len(rows))
+		payload, err := w.payload(rows[start:end])
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, (end-start)*len(w.columns))
-		for _, row := range rows[start:end] {
-			args = append(args, row...)
-		}
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+		if err := tx.WithContext(ctx).Exec(query, payload).Error; err != nil {
 			return fmt.Errorf("bulk insert into %s: %w", w.table, err)
 		}
 	}
 	return nil
 }
 
-func (w *bulkWriter) stmt(ctx context.Context, tx *gorm.DB, rows int) (*sql.Stmt, error) {
-	if st, ok := w.stmts[rows]; ok {
-		return st, nil
-	}
-	var b strings.Builder
+func (w *bulkWriter) query() string {
 	quoted := make([]string, len(w.columns))
 	for i, c := range w.columns {
 		quoted[i] = `"` + c + `"` // some are keywords (key, schema, columns)
 	}
-	b.WriteString("INSERT INTO " + w.table + " (" + strings.Join(quoted, ", ") + ") VALUES ")
-	n := 1
-	for r := range rows {
-		if r > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for c := range w.columns {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			if w.postgres {
-				fmt.Fprintf(&b, "$%d", n)
-			} else {
-				b.WriteByte('?')
-			}
-			n++
-		}
-		b.WriteByte(')')
+	cols := strings.Join(quoted, ", ")
+	if w.postgres {
+		// The table's own row type gives every column its type.
+		return "INSERT INTO " + w.table + " (" + cols + ") SELECT " + cols +
+			" FROM json_populate_recordset(NULL::" + w.table + ", ?::json) " + w.conflict
 	}
-	b.WriteString(" " + w.suffix)
-	st, err := tx.Statement.ConnPool.PrepareContext(ctx, b.String())
-	if err != nil {
-		return nil, err
+	extract := make([]string, len(w.columns))
+	for i, c := range w.columns {
+		extract[i] = "json_extract(value, '$." + c + "')"
 	}
-	w.stmts[rows] = st
-	return st, nil
+	// "WHERE true" lets SQLite tell the upsert clause from a join.
+	return "INSERT INTO " + w.table + " (" + cols + ") SELECT " + strings.Join(extract, ", ") +
+		" FROM json_each(?) WHERE true " + w.conflict
 }
 
-func (w *bulkWriter) close() {
-	for _, st := range w.stmts {
-		_ = st.Close()
+// payload encodes rows as a JSON array of objects keyed by column, with
+// times in the form each driver writes them itself, so rows written here
+// read back like rows written by GORM.
+func (w *bulkWriter) payload(rows [][]any) (string, error) {
+	out := make([]map[string]any, len(rows))
+	for i, row := range rows {
+		obj := make(map[string]any, len(w.columns))
+		for c, v := range row {
+			obj[w.columns[c]] = w.jsonValue(v)
+		}
+		out[i] = obj
 	}
-	clear(w.stmts)
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+func (w *bulkWriter) jsonValue(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return w.timeText(t)
+	case *time.Time:
+		if t == nil {
+			return nil
+		}
+		return w.timeText(*t)
+	case bool:
+		if !w.postgres {
+			if t {
+				return 1
+			}
+			return 0
+		}
+	}
+	return v
+}
+
+// timeText is how the SQLite driver stores a time.Time (and PostgreSQL
+// reads RFC 3339).
+func (w *bulkWriter) timeText(t time.Time) string {
+	if w.postgres {
+		return t.Format(time.RFC3339Nano)
+	}
+	return t.Format("2006-01-02 15:04:05.999999999-07:00")
 }
 
 // excludedUpdates is "col = excluded.col, ..." for an upsert.

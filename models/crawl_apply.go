@@ -206,3 +206,29 @@ func timeEqual(a, b *time.Time) bool {
 	}
 	return a.Equal(*b)
 }
+
+// assetDiffers reports whether a crawl changed anything about an asset
+// besides when it was last seen.
+func assetDiffers(a, b *Asset) bool {
+	return a.Schema != b.Schema || a.Name != b.Name || a.Kind != b.Kind || a.Parent != b.Parent || a.Columns != b.Columns ||
+		!timeEqual(a.GoneAt, b.GoneAt) || !int64Equal(a.SizeBytes, b.SizeBytes) || !int64Equal(a.RowEstimate, b.RowEstimate) ||
+		!int64Equal(a.FileCount, b.FileCount) || !timeEqual(a.LastChangeAt, b.LastChangeAt) || a.LastChangeHow != b.LastChangeHow ||
+		a.UsageKnown != b.UsageKnown || !floatEqual(a.ReadsPerDay, b.ReadsPerDay) || a.ReadsDaily != b.ReadsDaily ||
+		!timeEqual(a.UsageSince, b.UsageSince) || !timeEqual(a.LastReadAt, b.LastReadAt) || a.LastReadHow != b.LastReadHow ||
+		a.CountersEpoch != b.CountersEpoch || !int64Equal(a.Writes, b.Writes) || !int64Equal(a.ReadCount, b.ReadCount) ||
+		!a.FirstSeenAt.Equal(b.FirstSeenAt)
+}
+
+func int64Equal(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func floatEqual(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}

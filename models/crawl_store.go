@@ -133,8 +133,20 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 			}
 			if prev == nil {
 				inserts, insertObs = append(inserts, res.asset), append(insertObs, res.observation)
-			} else {
-				updates, updateObs = append(updates, res.asset), append(updateObs, res.observation)
+				continue
+			}
+			res.observation.AssetID = prev.ID
+			updateObs = append(updateObs, res.observation)
+			// Unchanged assets are not rewritten: only last_seen_at moves,
+			// for all of them in one statement below.
+			if assetDiffers(prev, &res.asset) {
+				updates = append(updates, res.asset)
+			}
+		}
+		var goneIDs []uint
+		for i := range stored {
+			if stored[i].GoneAt == nil && !seen[stored[i].Key] {
+				goneIDs = append(goneIDs, stored[i].ID)
 			}
 		}
 		if len(inserts) > 0 {
@@ -149,18 +161,21 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		for i := range inserts {
 			insertObs[i].AssetID = inserts[i].ID
 		}
-		for i := range updates {
-			updateObs[i].AssetID = updates[i].ID
-		}
 		if err := insertObservations(ctx, tx, append(insertObs, updateObs...)); err != nil {
 			return err
 		}
-		gone := tx.Model(&Asset{}).Where("source_id = ? AND gone_at IS NULL AND last_seen_at < ?", src.ID, at).Update("gone_at", at)
-		if gone.Error != nil {
-			return gone.Error
+		for start := 0; start < len(goneIDs); start += 500 {
+			ids := goneIDs[start:min(start+500, len(goneIDs))]
+			if err := tx.Model(&Asset{}).Where("id IN ?", ids).Update("gone_at", at).Error; err != nil {
+				return err
+			}
+		}
+		err := tx.Model(&Asset{}).Where("source_id = ? AND gone_at IS NULL AND last_seen_at < ?", src.ID, at).Update("last_seen_at", at).Error
+		if err != nil {
+			return err
 		}
 		run.Status, run.FinishedAt, run.HeartbeatAt = RunSucceeded, &at, at
-		run.AssetsSeen, run.AssetsNew, run.AssetsChanged, run.AssetsGone = len(seen), newCount, changedCount, int(gone.RowsAffected)
+		run.AssetsSeen, run.AssetsNew, run.AssetsChanged, run.AssetsGone = len(seen), newCount, changedCount, len(goneIDs)
 		run.Progress, run.ServerVersion, run.UsageNote = len(seen), truncate(snap.ServerVersion, 199), truncate(snap.UsageNote, 499)
 		res := tx.Model(&CrawlRun{}).Where("id = ? AND status = ?", run.ID, RunRunning).Updates(map[string]any{
 			"status": run.Status, "finished_at": at, "heartbeat_at": at, "assets_seen": run.AssetsSeen,
