@@ -116,10 +116,24 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 	defer cancel()
 
 	stopBeat := c.heartbeat(ctx, run.ID)
+	// The stored assets load while the connector reads the source.
+	type loaded struct {
+		assets []models.Asset
+		err    error
+	}
+	stored := make(chan loaded, 1)
+	go func() {
+		assets, err := c.store.SourceAssets(ctx, src.ID)
+		stored <- loaded{assets, err}
+	}()
 	snap, err := c.read(ctx, src, run.ID)
 	stopBeat()
+	prev := <-stored
+	if err == nil && prev.err != nil {
+		err = prev.err
+	}
 	if err == nil {
-		_, err = c.store.RecordCrawl(ctx, run, src, snap)
+		_, err = c.store.RecordCrawl(ctx, run, src, snap, prev.assets)
 	}
 	if err != nil {
 		status, reason, message := failure(ctx, c.ctx, err)

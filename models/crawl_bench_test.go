@@ -41,7 +41,7 @@ func BenchmarkRecordCrawl10k(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := s.RecordCrawl(ctx, run, src, &snap); err != nil {
+				if _, err := s.RecordCrawl(ctx, run, src, &snap, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -95,16 +95,27 @@ func insertObservations(ctx context.Context, tx *gorm.DB, obs []AssetObservation
 	return newBulkWriter(tx, "asset_observations", observationColumns, "").write(ctx, tx, rows)
 }
 
+// SourceAssets loads every asset of a source, gone ones included. The
+// crawler loads them while the connector crawls, and hands them to
+// RecordCrawl; only crawls change assets, and one crawl per source runs at
+// a time, so they cannot go stale in between.
+func (s *Store) SourceAssets(ctx context.Context, sourceID uint) ([]Asset, error) {
+	var stored []Asset
+	err := s.db.WithContext(ctx).Where("source_id = ?", sourceID).Find(&stored).Error
+	return stored, internal("load assets", err)
+}
+
 // RecordCrawl stores what a crawl saw, derives freshness and usage, marks
 // assets not seen as gone, and ends the run as succeeded, all in one
-// transaction.
-func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *connectors.Snapshot) (*CrawlRun, error) {
+// transaction. stored are the source's assets (SourceAssets); nil loads them.
+func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *connectors.Snapshot, stored []Asset) (*CrawlRun, error) {
 	at := s.now()
 	cc := crawlContext{at: at, kind: connectors.Kind(src.Kind), epoch: snap.CountersEpoch, usageKnown: snap.UsageKnown}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var stored []Asset
-		if err := tx.Where("source_id = ?", src.ID).Find(&stored).Error; err != nil {
-			return err
+		if stored == nil {
+			if err := tx.Where("source_id = ?", src.ID).Find(&stored).Error; err != nil {
+				return err
+			}
 		}
 		byKey := make(map[string]*Asset, len(stored))
 		for i := range stored {

@@ -24,7 +24,7 @@ func crawlOnce(t *testing.T, s *models.Store, src *models.Source, snap connector
 	t.Helper()
 	run, err := s.ClaimRun(ctx, src.ID, models.TriggerManual, nil, "test", "test-instance")
 	mustOK(t, err, "claim run")
-	run, err = s.RecordCrawl(ctx, run, src, &snap)
+	run, err = s.RecordCrawl(ctx, run, src, &snap, nil)
 	mustOK(t, err, "record crawl")
 	return run
 }

@@ -419,7 +419,7 @@ func pgRelationsQuery(versionNum int) string {
 	}
 	return `SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text, ` + isPartition + `,
 		coalesce(pn.nspname::text, ''), coalesce(pc.relname::text, ''),
-		CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_total_relation_size(c.oid) END,
+		NULL::int8, -- sizes are measured in parallel (pgSizes)
 		CASE WHEN c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0 THEN c.reltuples::float8 END,
 		s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.seq_scan,
 		CASE WHEN s.relid IS NOT NULL THEN coalesce(s.idx_scan, 0) END,
@@ -532,6 +532,22 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 	}
 	progress(len(snap.Assets))
 
+	var sized []uint32
+	for i, o := range snap.Assets {
+		if o.Kind != View && o.Kind != ForeignTable {
+			sized = append(sized, oids[i])
+		}
+	}
+	sizesDone := make(chan struct{})
+	var sizes map[uint32]int64
+	var sizesErr error
+	go func() {
+		defer close(sizesDone)
+		sizes, sizesErr = c.sizes(ctx, sized)
+	}()
+	// Whatever happens below, the size workers end before Crawl returns.
+	defer func() { <-sizesDone }()
+
 	byOID := make(map[uint32]int, len(oids))
 	for i, oid := range oids {
 		byOID[oid] = i
@@ -570,8 +586,94 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 	if err := tx.Commit(ctx); err != nil {
 		return nil, c.queryError(ctx, err, "")
 	}
+	<-sizesDone
+	if sizesErr != nil {
+		return nil, sizesErr
+	}
+	for i, oid := range oids {
+		if n, ok := sizes[oid]; ok {
+			snap.Assets[i].SizeBytes = &n
+		}
+	}
 	progress(len(snap.Assets))
 	return snap, nil
+}
+
+// pgSizeWorkers is how many connections share measuring sizes:
+// pg_total_relation_size looks at every file of every relation, which is
+// most of a crawl's time on a big database, and splits well.
+const pgSizeWorkers = 2
+
+// sizes measures pg_total_relation_size of the relations, split over
+// pgSizeWorkers connections of their own. A relation dropped meanwhile has
+// no size.
+func (c *pgConnector) sizes(ctx context.Context, oids []uint32) (map[uint32]int64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parts := make([][]uint32, pgSizeWorkers)
+	for i, oid := range oids {
+		parts[i%pgSizeWorkers] = append(parts[i%pgSizeWorkers], oid)
+	}
+	var mu sync.Mutex
+	out := make(map[uint32]int64, len(oids))
+	errs := make(chan error, pgSizeWorkers)
+	var wg sync.WaitGroup
+	for _, part := range parts {
+		if len(part) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := c.sizesOf(ctx, part, func(oid uint32, n int64) {
+				mu.Lock()
+				out[oid] = n
+				mu.Unlock()
+			})
+			if err != nil {
+				errs <- err
+				cancel() // the other worker need not go on
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *pgConnector) sizesOf(ctx context.Context, oids []uint32, found func(oid uint32, n int64)) error {
+	conn, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.release(conn)
+	tx, _, err := c.begin(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }()
+	rows, err := tx.Query(ctx, `SELECT r.oid, pg_total_relation_size(r.oid) FROM unnest($1::oid[]) AS r(oid)`, oids)
+	if err != nil {
+		return c.queryError(ctx, err, "pg_total_relation_size")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var oid uint32
+		var n *int64
+		if err := rows.Scan(&oid, &n); err != nil {
+			return c.queryError(ctx, err, "pg_total_relation_size")
+		}
+		if n != nil {
+			found(oid, *n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return c.queryError(ctx, err, "pg_total_relation_size")
+	}
+	return nil
 }
 
 // freshness sets FreshnessValue from max(column) for every asset that has a
