@@ -35,9 +35,15 @@ func (s *Server) sourceShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	running := len(runs) > 0 && runs[0].Status == models.RunRunning
+	if !running && isHTMX(c) && c.Request().Header.Get("HX-Target") == "runs" {
+		// The crawl being watched has ended: reload the whole page so the
+		// asset list and totals show what it found.
+		c.Response().Header().Set("HX-Refresh", "true")
+	}
 	return s.render(c, http.StatusOK, sources.Show(sources.ShowData{
 		Page: s.page(c, src.Name, "sources"), Source: *src, Runs: runs,
-		Running: len(runs) > 0 && runs[0].Status == models.RunRunning,
+		Running: running,
 		Assets:  assets, Filter: f, AssetCount: count, TotalBytes: bytes,
 		Preview:   schedulePreview(src.Schedule, src.TimeZone),
 		CanManage: principal(c).CanManageSources(src.Domain), Now: time.Now(),
