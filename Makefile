@@ -54,4 +54,4 @@ bench: build
 	./scripts/bench-product-list
 
 clean:
-	rm -rf bin $(DB) $(DB)-shm $(DB)-wal meshport-sso.db meshport-sso.db-shm meshport-sso.db-wal
+	rm -rf bin $(DB) $(DB)-shm $(DB)-wal meshport-demo-warehouse.db meshport-sso.db meshport-sso.db-shm meshport-sso.db-wal

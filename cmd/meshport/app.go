@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +27,8 @@ type App struct {
 	HTTP      *echo.Echo
 	Scheduler *jobs.Scheduler
 	Sources   jobs.Sources
+	// demoSource is crawled once at start in --dev when it never was.
+	demoSource *models.Source
 }
 
 // NewApp opens and migrates the database, seeds demo data in development,
@@ -60,7 +65,18 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	store.ConfigureSources(sealer, cfg.sourcesPolicy())
+	policy := cfg.sourcesPolicy()
+	warehouse := demoWarehousePath(cfg)
+	if warehouse != "" && len(policy.FileRoots) == 0 {
+		policy.FileRoots = []string{filepath.Dir(warehouse)} // the demo's own folder, nothing else
+	}
+	store.ConfigureSources(sealer, policy)
+	var demo *models.Source
+	if warehouse != "" {
+		if demo, err = store.SeedDemoWarehouse(ctx, warehouse); err != nil {
+			log.Warn("demo warehouse not seeded", "error", err)
+		}
+	}
 
 	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by validate
 	scheduler := jobs.NewScheduler(log, loc)
@@ -68,7 +84,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	sources := jobs.Sources{Crawler: crawler, SourceSchedules: jobs.NewSourceSchedules(store, crawler, scheduler)}
 	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
 	app := &App{
-		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources,
+		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, demoSource: demo,
 		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn, sources),
 	}
 	if err := app.addJobs(sessions); err != nil {
@@ -142,6 +158,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		a.Log.Error("schedule sources", "error", err)
 	}
 	a.Scheduler.Start()
+	a.crawlDemoOnce()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("meshport listening", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "dev", a.Config.Dev)
@@ -163,6 +180,39 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// demoWarehousePath is where --dev keeps the demo source: beside a SQLite
+// portal database ("" for PostgreSQL, or when an operator chose file roots
+// that do not include that folder).
+func demoWarehousePath(cfg Config) string {
+	if !cfg.Dev || !cfg.DemoWarehouse || strings.Contains(cfg.DatabaseURL, "://") {
+		return ""
+	}
+	abs, err := filepath.Abs(cfg.DatabaseURL)
+	if err != nil {
+		return ""
+	}
+	path := filepath.Join(filepath.Dir(abs), "meshport-demo-warehouse.db")
+	if roots := splitList(cfg.SourcesFileRoots); len(roots) > 0 && !slices.Contains(roots, filepath.Dir(path)) {
+		return ""
+	}
+	return path
+}
+
+// crawlDemoOnce crawls the demo source at start if it never was crawled, so
+// a newcomer sees assets at once.
+func (a *App) crawlDemoOnce() {
+	if a.demoSource == nil {
+		return
+	}
+	runs, err := a.Store.ListRuns(context.Background(), a.demoSource.ID, 1)
+	if err != nil || len(runs) > 0 {
+		return
+	}
+	if _, err := a.Sources.Start(a.demoSource, models.TriggerManual, nil, "demo seed"); err != nil {
+		a.Log.Warn("demo crawl not started", "error", err)
+	}
 }
 
 // Close releases the database.

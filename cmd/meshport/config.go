@@ -45,6 +45,7 @@ type Config struct {
 	SourcesFileRoots     string
 	CrawlParallel        int
 	CrawlTimeout         time.Duration
+	DemoWarehouse        bool
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -77,6 +78,7 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 
 	fs.StringVar(&cfg.SourcesAllowLoopback, "sources-allow-loopback", "", "true lets sources on this machine (loopback) be registered; default true with --dev, else false (MESHPORT_SOURCES_ALLOW_LOOPBACK)")
 	fs.StringVar(&cfg.SourcesFileRoots, "sources-file-roots", "", "comma-separated folders under which SQLite files and file trees may be registered; none: file sources are off (MESHPORT_SOURCES_FILE_ROOTS)")
+	fs.BoolVar(&cfg.DemoWarehouse, "demo-warehouse", true, "with --dev and a SQLite database, register a small demo SQLite source beside it and crawl it once (MESHPORT_DEMO_WAREHOUSE)")
 	fs.IntVar(&cfg.CrawlParallel, "crawl-parallel", 4, "how many sources are crawled at once (MESHPORT_CRAWL_PARALLEL)")
 	fs.DurationVar(&cfg.CrawlTimeout, "crawl-timeout", 30*time.Minute, "longest a crawl may take (MESHPORT_CRAWL_TIMEOUT)")
 }

@@ -85,6 +85,7 @@ func testConfig(databaseURL string) Config {
 	registerConfig(fs, &cfg)
 	_ = fs.Parse(nil) // defaults
 	cfg.DatabaseURL, cfg.Dev, cfg.Addr, cfg.ShutdownTimeout = databaseURL, true, "127.0.0.1:0", 5*time.Second
+	cfg.DemoWarehouse = false // tests register their own sources
 	return cfg
 }
 

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemoWarehouse is what `make run` shows under Sources: a SQLite demo
+// source beside the database, crawled once at start.
+func TestDemoWarehouse(t *testing.T) {
+	cfg := testConfig(filepath.Join(t.TempDir(), "meshport.db"))
+	cfg.DemoWarehouse = true
+	app := newTestAppWithConfig(t, cfg)
+	vera := app.signedIn(t, "vera")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		page := vera.get("/sources/demo-warehouse")
+		if page.StatusCode != http.StatusOK {
+			t.Fatalf("demo source page: %d", page.StatusCode)
+		}
+		rows := page.texts("#asset-table tbody tr")
+		if len(rows) == 5 {
+			all := strings.Join(rows, "\n")
+			for _, want := range []string{"main.orders", "main.order_lines", "main.customers", "main.tmp_export_2023", "main.revenue_by_day"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("demo assets lack %s", want)
+				}
+			}
+			if !strings.Contains(rows[0], "5000") && !strings.Contains(all, "5000") {
+				t.Errorf("orders row count missing: %q", all)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo crawl did not show its assets: %q", rows)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// A second start finds the source and does not crawl again by itself.
+	if n := app.count(t, "crawl_runs"); n != 1 {
+		t.Errorf("%d runs after start, want 1", n)
+	}
+}
