@@ -54,7 +54,7 @@ func (s *Server) sourceTestConnection(c echo.Context) error {
 		}
 		in.DSN = dsn
 	}
-	errs := s.store.CheckSource(ctx, &in, current)
+	errs := s.store.CheckSource(ctx, principal(c), &in, current)
 	if msg, ok := errs["dsn"]; ok {
 		return failed(msg)
 	}

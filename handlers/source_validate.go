@@ -22,7 +22,7 @@ func (s *Server) sourceValidate(c echo.Context) error {
 		}
 	}
 	form := parseSourceForm(c, current != nil)
-	errs := s.store.CheckSource(ctx, &form.Input, current)
+	errs := s.store.CheckSource(ctx, principal(c), &form.Input, current)
 	id := c.Request().Header.Get("HX-Trigger")
 	if connectionFieldIDs[id] {
 		id = "dsn" // the connection's parts share one message slot

@@ -63,15 +63,19 @@ func (s *Store) ListSources(ctx context.Context) ([]Source, error) {
 // CheckSource validates a source input as it would be saved, without
 // saving (for live validation and before writes). existing is nil for a
 // new source. The network and file policy is checked too, which may
-// resolve a host name.
-func (s *Store) CheckSource(ctx context.Context, in *SourceInput, existing *Source) FieldErrors {
+// resolve a host name or look at a path, so only for a domain p manages:
+// nobody else may use the portal to probe names or files.
+func (s *Store) CheckSource(ctx context.Context, p Principal, in *SourceInput, existing *Source) FieldErrors {
 	in.Normalize()
 	errs := in.Validate(existing == nil)
+	mayProbe := false
 	if !errs.Has("domain") {
 		if d, err := getDomain(s.db.WithContext(ctx), in.Domain); err != nil {
 			errs.Add("domain", "There is no such domain.")
 		} else if d.Status != DomainActive && (existing == nil || existing.DomainID != d.ID) {
 			errs.Add("domain", d.Name+" is retired; sources go into active domains.")
+		} else {
+			mayProbe = p.CanManageSources(d)
 		}
 	}
 	if !errs.Has("slug") {
@@ -84,7 +88,7 @@ func (s *Store) CheckSource(ctx context.Context, in *SourceInput, existing *Sour
 			errs.Add("slug", msgSourceSlugTaken)
 		}
 	}
-	if !errs.Has("dsn") && !errs.Has("kind") && in.DSN != "" {
+	if mayProbe && !errs.Has("dsn") && !errs.Has("kind") && in.DSN != "" {
 		if msg := s.policyProblem(ctx, connectors.Kind(in.Kind), in.DSN); msg != "" {
 			errs.Add("dsn", msg)
 		}
@@ -125,7 +129,7 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 	if d, err := getDomain(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(in.Domain))); err == nil && !p.CanManageSources(d) {
 		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can register its sources.", d.Name)
 	}
-	errs := s.CheckSource(ctx, &in, nil)
+	errs := s.CheckSource(ctx, p, &in, nil)
 	if err := errs.Err(); err != nil {
 		return nil, sourceConflictIfTaken(err)
 	}
@@ -174,7 +178,7 @@ func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in So
 			return nil, err
 		}
 	}
-	errs := s.CheckSource(ctx, &in, current)
+	errs := s.CheckSource(ctx, p, &in, current)
 	if d, derr := getDomain(s.db.WithContext(ctx), in.Domain); derr == nil && d.ID != current.DomainID && !p.CanManageSources(d) {
 		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can move sources into it.", d.Name)
 	}
@@ -225,27 +229,66 @@ func (s *Store) MergeStoredPassword(current *Source, dsn string) (string, error)
 }
 
 // withStoredPassword puts the stored DSN's password into dsn when dsn has
-// none (URL kinds only).
+// none (URL kinds only), but only for the same server and user: the stored
+// password must never be sent to a host someone typed in later.
 func (s *Store) withStoredPassword(current *Source, dsn string) (string, error) {
 	u, err := url.Parse(dsn)
 	if err != nil || u.User == nil {
 		return dsn, nil
 	}
-	if _, has := u.User.Password(); has {
+	if _, has := u.User.Password(); has || u.Query().Has("password") {
 		return dsn, nil
 	}
 	stored, err := s.sources.sealer.Open(current.DSNSealed, sourceAAD(current.ID))
 	if err != nil {
-		return "", Errorf(EINTERNAL, "The stored connection of %s cannot be decrypted; enter the password again.", current.Name)
+		return "", &Error{Code: EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: FieldErrors{"dsn": "The stored password cannot be decrypted (was MESHPORT_SECRET_KEY changed?); enter it again."}}
 	}
 	old, err := url.Parse(stored)
-	if err != nil || old.User == nil {
+	if err != nil {
 		return dsn, nil
 	}
-	if pw, ok := old.User.Password(); ok {
+	pw, inUser := "", false
+	if old.User != nil {
+		pw, inUser = old.User.Password()
+	}
+	inQuery := old.Query().Has("password")
+	if !inUser && !inQuery {
+		return dsn, nil // nothing stored to keep
+	}
+	if !sameServer(old, u) {
+		return "", &Error{Code: EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: FieldErrors{"dsn": "The host, port or user changed: enter the password for the new connection (the stored one is only used for the server it was given for)."}}
+	}
+	if inUser {
 		u.User = url.UserPassword(u.User.Username(), pw)
+	} else {
+		q := u.Query()
+		q.Set("password", old.Query().Get("password"))
+		u.RawQuery = q.Encode()
 	}
 	return u.String(), nil
+}
+
+// sameServer compares scheme, host, port (defaults filled in) and user.
+func sameServer(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		if u.Scheme == "mysql" {
+			return "3306"
+		}
+		return "5432"
+	}
+	user := func(u *url.URL) string {
+		if u.User == nil {
+			return ""
+		}
+		return u.User.Username()
+	}
+	scheme := func(u *url.URL) string { return strings.TrimSuffix(strings.ToLower(u.Scheme), "ql") } // postgresql = postgres
+	return scheme(a) == scheme(b) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b) && user(a) == user(b)
 }
 
 // DeleteSource removes a source with its runs, assets and observations.

@@ -60,13 +60,25 @@ func TestSourceSecretsAreSealed(t *testing.T) {
 			t.Error("a sealed DSN opened with another key")
 		}
 
-		// Editing without a password keeps the stored one.
+		// Editing without a password keeps the stored one, for the same
+		// server and user only: it is never sent to a host typed in later.
+		for _, moved := range []string{"postgres://reader@127.0.0.2:5432/sales", "postgres://reader@127.0.0.1:5433/sales", "postgres://other@127.0.0.1:5432/sales"} {
+			in := src.Input()
+			in.DSN, in.KeepPassword = moved, true
+			before := rowCounts(t, s, "sources", "audit_entries")
+			_, err := s.UpdateSource(ctx, admin, src.Slug, in)
+			assertErr(t, err, models.EINVALID, "dsn")
+			assertNothingWritten(t, s, before)
+			if _, err := s.MergeStoredPassword(src, moved); err == nil {
+				t.Errorf("the stored password was merged into %s", moved)
+			}
+		}
 		in := src.Input()
-		in.DSN, in.KeepPassword = "postgres://reader@127.0.0.1:5433/sales", true
+		in.DSN, in.KeepPassword = "postgresql://reader@127.0.0.1/sales_v2?sslmode=disable", true
 		updated, err := s.UpdateSource(ctx, admin, src.Slug, in)
 		mustOK(t, err, "update keeping the password")
 		dsn, _ = s.StoredDSN(updated)
-		if !strings.Contains(dsn, "reader:Pa55-w0rd@127.0.0.1:5433") {
+		if !strings.Contains(dsn, "reader:Pa55-w0rd@127.0.0.1/sales_v2") {
 			t.Errorf("after an edit without password the DSN is %q", dsn)
 		}
 		// An update without a DSN keeps the connection as it was.
@@ -74,7 +86,7 @@ func TestSourceSecretsAreSealed(t *testing.T) {
 		in.Name = "Sales warehouse"
 		updated, err = s.UpdateSource(ctx, admin, src.Slug, in)
 		mustOK(t, err, "rename")
-		if dsn2, _ := s.StoredDSN(updated); dsn2 != dsn || updated.DSNHint != "postgres://reader@127.0.0.1:5433/sales" {
+		if dsn2, _ := s.StoredDSN(updated); dsn2 != dsn || updated.DSNHint != "postgresql://reader@127.0.0.1/sales_v2" {
 			t.Errorf("rename changed the connection: %q %q", dsn2, updated.DSNHint)
 		}
 		if n := rowsContaining(t, s, "audit_entries", "Pa55-w0rd"); n != 0 {
@@ -187,4 +199,19 @@ func TestSourceAuthorization(t *testing.T) {
 			t.Errorf("%d sources after delete", n)
 		}
 	})
+}
+
+func TestSourcePasswordAsParameterIsKept(t *testing.T) {
+	t.Parallel()
+	s := withSources(t, storetest.SQLite(t))
+	createDomain(t, s, "Sales", "sales-team")
+	src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://crawler@127.0.0.1:5432/db?password=S3cret&sslmode=disable"))
+	mustOK(t, err, "create")
+	in := src.Input()
+	in.DSN, in.KeepPassword = "postgres://crawler@127.0.0.1:5432/db?sslmode=disable", true
+	updated, err := s.UpdateSource(ctx, admin, src.Slug, in)
+	mustOK(t, err, "update")
+	if dsn, _ := s.StoredDSN(updated); !strings.Contains(dsn, "password=S3cret") {
+		t.Errorf("a password given as a parameter was dropped: %v", strings.Contains(dsn, "password"))
+	}
 }

@@ -353,7 +353,7 @@ func TestAPISourceBadInput(t *testing.T) {
 		{"bad kind", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "postgres", "oracle", 1) + `, ` + pg + `}`, 422, "invalid", "", "kind", "Choose PostgreSQL, MySQL/MariaDB, SQLite or files."},
 		{"bad schedule", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "0 3 * * *", "every day", 1) + `, ` + pg + `}`, 422, "invalid", "", "schedule", notSchedule},
 		{"too frequent", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "0 3 * * *", "*/2 * * * *", 1) + `, ` + pg + `}`, 422, "invalid", "", "schedule", tooOften},
-		{"too frequent every", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "0 3 * * *", "@every 1m", 1) + `, ` + pg + `}`, 422, "invalid", "", "schedule", tooOften},
+		{"@every", "POST", "/api/v1/sources", `{` + strings.Replace(valid, "0 3 * * *", "@every 6h", 1) + `, ` + pg + `}`, 422, "invalid", "", "schedule", "@every counts from each start of the portal, so it cannot run once across replicas; use a cron expression (e.g. 0 */6 * * * for every six hours) or @hourly, @daily, @weekly."},
 		{"bad time zone", "POST", "/api/v1/sources", `{` + valid + `, ` + pg + `, "time_zone": "Mars/Olympus"}`, 422, "invalid", "", "time_zone", "Use a time zone name such as UTC or Europe/Berlin."},
 		{"metadata host", "POST", "/api/v1/sources", `{` + valid + `, "dsn": "postgres://reader:S3cret-pw@169.254.169.254:5432/test"}`, 422, "invalid", "", "dsn",
 			`The host "169.254.169.254" is not allowed for sources: address 169.254.169.254 is link-local (this includes cloud metadata services).`},
@@ -871,12 +871,21 @@ func TestAPISourceKeepPassword(t *testing.T) {
 		t.Fatalf("create: %d %s", status, raw)
 	}
 	status, _, raw, _ := srcCall(t, ada, http.MethodPatch, "/api/v1/sources/orders-db",
-		map[string]any{"dsn": "postgres://reader@127.0.0.1:5433/test", "keep_password": true})
+		map[string]any{"dsn": "postgres://reader@127.0.0.1:5432/other_db", "keep_password": true})
 	if status != http.StatusOK {
 		t.Fatalf("patch: %d %s", status, raw)
 	}
-	if dsn := app.storedDSN(t, "orders-db"); !strings.Contains(dsn, "reader:S3cret-pw@127.0.0.1:5433") {
-		t.Errorf("keep_password lost the password or the new host: the stored DSN has host/password %v", strings.Contains(dsn, "5433"))
+	if dsn := app.storedDSN(t, "orders-db"); !strings.Contains(dsn, "reader:S3cret-pw@127.0.0.1:5432/other_db") {
+		t.Errorf("keep_password lost the password or the new database: %v", strings.Contains(dsn, "other_db"))
+	}
+	// Never to another host: the stored password would go to whoever runs it.
+	status, _, raw, body := srcCall(t, ada, http.MethodPatch, "/api/v1/sources/orders-db",
+		map[string]any{"dsn": "postgres://reader@evil.example.com:5432/test", "keep_password": true})
+	if _, fields := apiError(body); status != http.StatusUnprocessableEntity || fields["dsn"] == nil {
+		t.Errorf("keep_password to another host: %d %s", status, raw)
+	}
+	if dsn := app.storedDSN(t, "orders-db"); strings.Contains(dsn, "evil") {
+		t.Error("the refused patch changed the connection")
 	}
 	srcCall(t, ada, http.MethodPatch, "/api/v1/sources/orders-db", map[string]any{"dsn": "postgres://reader@127.0.0.1:5432/test"})
 	if dsn := app.storedDSN(t, "orders-db"); strings.Contains(dsn, "S3cret-pw") {

@@ -196,3 +196,22 @@ func TestSourceLifecycleThroughPages(t *testing.T) {
 		t.Errorf("delete: %d; sources %d assets %d runs %d", res.StatusCode, app.count(t, "sources"), app.count(t, "assets"), app.count(t, "crawl_runs"))
 	}
 }
+
+// TestSourceChecksDoNotProbeForOutsiders: live validation and Test
+// connection never resolve names or look at paths for someone who may not
+// register sources in the chosen domain.
+func TestSourceChecksDoNotProbeForOutsiders(t *testing.T) {
+	app := newTestApp(t)
+	vera := app.signedIn(t, "vera")
+	vera.get("/products")
+	for _, path := range []string{"/etc/passwd", "/root/no-such-file"} {
+		form := with(pgSourceForm("x"), map[string][]string{"kind": {"sqlite"}, "path": {path}})
+		if msg := text(vera.validate("/sources/validate", "path", form).Doc.Find("#dsn-error")); msg != "" {
+			t.Errorf("a viewer learns about %s: %q", path, msg)
+		}
+		res, _ := vera.postWith("/sources/test", form, map[string]string{"HX-Request": "true", "X-CSRF-Token": vera.csrf})
+		if got := text(res.Doc.Find("#test-result")); !strings.Contains(got, "Only admins and the owners") {
+			t.Errorf("a viewer testing a connection to %s: %q", path, got)
+		}
+	}
+}

@@ -113,6 +113,12 @@ func (p Policy) CheckPath(path string) (string, error) {
 	if !filepath.IsAbs(path) {
 		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("The path %q must be absolute.", path)}
 	}
+	// Containment is checked before the path is looked at, so a path outside
+	// the roots says nothing about whether it exists.
+	outside := &Error{Reason: ReasonPolicy, Message: fmt.Sprintf("The path %q is outside the folders the operator allows for sources (MESHPORT_SOURCES_FILE_ROOTS).", path)}
+	if !p.underRoot(filepath.Clean(path), false) {
+		return "", outside
+	}
 	real, err := filepath.EvalSymlinks(filepath.Clean(path))
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -120,14 +126,27 @@ func (p Policy) CheckPath(path string) (string, error) {
 		}
 		return "", &Error{Reason: ReasonPermission, Message: fmt.Sprintf("The path %q cannot be read.", path), Err: err}
 	}
+	if !p.underRoot(real, true) { // a symlink inside pointing outside
+		return "", outside
+	}
+	return real, nil
+}
+
+// underRoot reports whether path lies in one of the file roots; resolved
+// compares against the roots with their symlinks resolved.
+func (p Policy) underRoot(path string, resolved bool) bool {
 	for _, root := range p.FileRoots {
-		rootReal, err := filepath.EvalSymlinks(filepath.Clean(root))
-		if err != nil {
-			continue
+		root = filepath.Clean(root)
+		if resolved {
+			r, err := filepath.EvalSymlinks(root)
+			if err != nil {
+				continue
+			}
+			root = r
 		}
-		if rel, err := filepath.Rel(rootReal, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return real, nil
+		if rel, err := filepath.Rel(root, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
 		}
 	}
-	return "", &Error{Reason: ReasonPolicy, Message: fmt.Sprintf("The path %q is outside the folders allowed for sources (%s).", path, strings.Join(p.FileRoots, ", "))}
+	return false
 }
