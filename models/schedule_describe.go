@@ -27,11 +27,6 @@ func describeSpec(spec string) string {
 	case "@yearly", "@annually":
 		return "every year on 1 January at 00:00"
 	}
-	if rest, ok := strings.CutPrefix(spec, "@every "); ok {
-		if d, err := time.ParseDuration(rest); err == nil {
-			return "every " + humanDuration(d) + " (counted from the portal's start),"
-		}
-	}
 	f := strings.Fields(spec)
 	if len(f) != 5 {
 		return "on schedule \u201c" + spec + "\u201d"
@@ -115,25 +110,6 @@ func NextRuns(spec, timeZone string, from time.Time, n int) []time.Time {
 		out = append(out, t.In(loc))
 	}
 	return out
-}
-
-func humanDuration(d time.Duration) string {
-	switch {
-	case d%(24*time.Hour) == 0:
-		return plural(int(d/(24*time.Hour)), "day")
-	case d%time.Hour == 0:
-		return plural(int(d/time.Hour), "hour")
-	case d%time.Minute == 0:
-		return plural(int(d/time.Minute), "minute")
-	}
-	return d.String()
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 func isNumber(s string) bool {

@@ -18,7 +18,6 @@ func TestDescribeSchedule(t *testing.T) {
 		"0 3 1 * *":    "on day 1 of every month at 03:00 UTC",
 		"@hourly":      "every hour, on the hour, UTC",
 		"@daily":       "every day at 00:00 UTC",
-		"@every 6h":    "every 6 hours (counted from the portal's start), UTC",
 		"0 2 1-7 * 1":  "on schedule \u201c0 2 1-7 * 1\u201d UTC",
 	} {
 		if got := DescribeSchedule(spec, "UTC"); got != want {
@@ -47,9 +46,11 @@ func TestNextRunsInTimeZone(t *testing.T) {
 
 func TestParseScheduleRefusals(t *testing.T) {
 	for spec, want := range map[string]string{
-		"":                 "Enter a schedule",
-		"* * * * *":        "at most every 5 minutes",
-		"@every 1m":        "at most every 5 minutes",
+		"":          "Enter a schedule",
+		"* * * * *": "at most every 5 minutes",
+		"@every 1m": "cannot run once across replicas",
+		"@every 6h": "cannot run once across replicas",
+		"0 2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2 * * *": "at most 100 characters",
 		"61 * * * *":       "Not a schedule",
 		"0 2 * *":          "Not a schedule",
 		"TZ=UTC 0 2 * * *": "own field",

@@ -166,6 +166,9 @@ func dsnProblem(kind connectors.Kind, dsn string) string {
 		if kind == connectors.Postgres && strings.Trim(u.Path, "/") == "" {
 			return "Name the database, e.g. postgres://user@host:5432/sales."
 		}
+		if u.User == nil || u.User.Username() == "" {
+			return "Name the user the crawler connects as."
+		}
 	case connectors.SQLite, connectors.Files:
 		if !filepath.IsAbs(dsn) {
 			return "Give an absolute path, e.g. /data/sales.db or /data/exports."
@@ -188,24 +191,29 @@ func validatePatterns(errs FieldErrors, field string, patterns []string) {
 }
 
 // scheduleParser accepts five-field cron expressions and descriptors
-// (@daily, @every 6h). Schedules are whole minutes: runs are claimed per
+// (@daily, @weekly). Schedules are whole minutes: runs are claimed per
 // minute across replicas.
 var scheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // ParseSchedule parses a schedule in loc, or explains what is wrong.
 func ParseSchedule(spec string, loc *time.Location) (cron.Schedule, string) {
 	if spec == "" {
-		return nil, "Enter a schedule, e.g. 0 2 * * * (every day at 02:00) or @hourly."
+		return nil, "Enter a schedule, e.g. 0 2 * * * (every day at 02:00) or @daily."
+	}
+	if len(spec) > 100 {
+		return nil, "Use at most 100 characters."
+	}
+	// @every counts from each process's start: replicas would fire in
+	// different minutes and every restart would reset the countdown.
+	if strings.HasPrefix(spec, "@every") {
+		return nil, "@every counts from each start of the portal, so it cannot run once across replicas; use a cron expression (e.g. 0 */6 * * * for every six hours) or @hourly, @daily, @weekly."
 	}
 	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
 		return nil, "Set the time zone in its own field."
 	}
 	sched, err := scheduleParser.Parse("CRON_TZ=" + loc.String() + " " + spec)
 	if err != nil {
-		return nil, "Not a schedule: " + strings.TrimPrefix(err.Error(), "failed to parse int from ") + ". Use five fields (minute hour day month weekday) such as 0 2 * * *, or @hourly, @daily, @weekly, @every 6h."
-	}
-	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < 5*time.Minute {
-		return nil, "Crawl at most every 5 minutes."
+		return nil, "Not a schedule: " + strings.TrimPrefix(err.Error(), "failed to parse int from ") + ". Use five fields (minute hour day month weekday) such as 0 2 * * *, or @hourly, @daily, @weekly."
 	}
 	first := sched.Next(time.Now())
 	if second := sched.Next(first); !first.IsZero() && !second.IsZero() && second.Sub(first) < 5*time.Minute {

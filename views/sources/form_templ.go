@@ -177,7 +177,7 @@ func Form(f FormData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = views.TextInput(views.Field{Label: "Schedule", ID: "schedule", Name: "schedule", Value: f.Form.Schedule, Error: f.Errors["schedule"], Required: true, Validate: f.ValidateURL(),
-				Hint: "Cron: minute hour day month weekday, e.g. 0 2 * * * for 02:00 daily; or @hourly, @daily, @every 6h.",
+				Hint: "Cron: minute hour day month weekday, e.g. 0 2 * * * for 02:00 daily, 0 */6 * * * for every six hours; or @hourly, @daily, @weekly.",
 				Attrs: templ.Attributes{"maxlength": "100", "autocomplete": "off",
 					"hx-post": "/sources/schedule-preview", "hx-trigger": "change, keyup changed delay:400ms", "hx-target": "#schedule-preview", "hx-swap": "outerHTML", "hx-include": "#schedule, #time_zone"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
