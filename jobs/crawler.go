@@ -64,12 +64,11 @@ func NewCrawler(store *models.Store, log *slog.Logger, opts CrawlerOptions) *Cra
 	if opts.Open == nil {
 		opts.Open = connectors.Open
 	}
-	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Crawler{store: store, log: log, opts: opts, slots: make(chan struct{}, opts.Parallel),
-		instance: fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b)), ctx: ctx, cancel: cancel}
+		instance: fmt.Sprintf("%s/%d/%s", processSpace(), os.Getpid(), hex.EncodeToString(b)), ctx: ctx, cancel: cancel}
 }
 
 // StaleAfter is the heartbeat age after which a run counts as interrupted.
@@ -105,17 +104,23 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 			_ = c.store.FailRun(context.Background(), run.ID, models.RunFailed, connectors.ReasonOther, "The crawler failed unexpectedly; the error is in the portal's log.")
 		}
 	}()
+	// The heartbeat starts at once: a run waiting for a free slot is alive,
+	// not interrupted. If the run stops being "running" (another replica
+	// marked it interrupted), the heartbeat cancels the crawl.
+	runCtx, cancelRun := context.WithCancel(c.ctx)
+	defer cancelRun()
+	stopBeat := c.heartbeat(runCtx, cancelRun, run.ID)
+	defer stopBeat()
 	select {
 	case c.slots <- struct{}{}:
 		defer func() { <-c.slots }()
-	case <-c.ctx.Done():
+	case <-runCtx.Done():
 		_ = c.store.FailRun(context.Background(), run.ID, models.RunInterrupted, "", "meshport was shut down before this crawl started.")
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.Timeout)
+	ctx, cancel := context.WithTimeout(runCtx, c.opts.Timeout)
 	defer cancel()
 
-	stopBeat := c.heartbeat(ctx, run.ID)
 	// The stored assets load while the connector reads the source.
 	type loaded struct {
 		assets []models.Asset
@@ -127,7 +132,6 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 		stored <- loaded{assets, err}
 	}()
 	snap, err := c.read(ctx, src, run.ID)
-	stopBeat()
 	prev := <-stored
 	if err == nil && prev.err != nil {
 		err = prev.err
@@ -140,7 +144,7 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 		if ferr := c.store.FailRun(context.Background(), run.ID, status, reason, message); ferr != nil {
 			log.Error("record failed run", "error", ferr)
 		}
-		log.Warn("crawl failed", "duration_ms", time.Since(start).Milliseconds(), "reason", reason, "error", message)
+		log.Warn("crawl failed", "duration_ms", time.Since(start).Milliseconds(), "reason", reason, "error", message, "cause", cause(err))
 		return
 	}
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
@@ -169,7 +173,7 @@ func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*co
 
 // heartbeat keeps the run's heartbeat fresh while a long query runs without
 // progress, so other replicas do not take it for interrupted.
-func (c *Crawler) heartbeat(ctx context.Context, runID uint) (stop func()) {
+func (c *Crawler) heartbeat(ctx context.Context, abandon context.CancelFunc, runID uint) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -182,13 +186,19 @@ func (c *Crawler) heartbeat(ctx context.Context, runID uint) (stop func()) {
 				return
 			case <-t.C:
 				run, err := c.store.GetRun(ctx, runID)
-				if err == nil && run.Status == models.RunRunning {
+				switch {
+				case err != nil:
+				case run.Status != models.RunRunning:
+					abandon() // ended elsewhere: its results would not be kept
+					return
+				default:
 					_ = c.store.RunProgress(ctx, runID, run.Progress)
 				}
 			}
 		}
 	}()
-	return func() { cancel(); <-done }
+	var once sync.Once
+	return func() { once.Do(func() { cancel(); <-done }) }
 }
 
 // failure tells how a crawl ended: interrupted by shutdown, timed out, or
@@ -211,6 +221,19 @@ func failure(ctx, appCtx context.Context, err error) (status, reason, message st
 	return models.RunFailed, connectors.ReasonOther, "The crawl failed; the details are in the portal's log."
 }
 
+// cause is what lies under a plain-words error, for the log: the driver's
+// own message (connectors strip passwords from it) or an internal error.
+func cause(err error) string {
+	var ce *connectors.Error
+	if errors.As(err, &ce) {
+		if ce.Err != nil {
+			return ce.Err.Error()
+		}
+		return ce.Message
+	}
+	return err.Error()
+}
+
 // TestConnection connects with the settings and says what it sees, within
 // the test timeout.
 func (c *Crawler) TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error) {
@@ -222,6 +245,9 @@ func (c *Crawler) TestConnection(ctx context.Context, settings connectors.Settin
 	}
 	defer conn.Close()
 	res, err := conn.Test(ctx)
+	if err != nil {
+		c.log.Info("test connection failed", "kind", settings.Kind, "cause", cause(err))
+	}
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		var ce *connectors.Error
 		if !errors.As(err, &ce) {
@@ -259,10 +285,10 @@ func (c *Crawler) InterruptOrphans(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	host, _ := os.Hostname()
+	space := processSpace()
 	for _, run := range running {
-		h, pid, ok := parseInstance(run.Instance)
-		if ok && h == host && pid != os.Getpid() && !processAlive(pid) {
+		sp, pid, ok := parseInstance(run.Instance)
+		if ok && sp == space && pid != os.Getpid() && !processAlive(pid) {
 			if err := c.store.FailRun(ctx, run.ID, models.RunInterrupted, "", "The process running this crawl stopped (killed or crashed) before it finished."); err != nil {
 				return err
 			}
@@ -273,8 +299,20 @@ func (c *Crawler) InterruptOrphans(ctx context.Context) error {
 	return err
 }
 
-// parseInstance reads "host/pid/random".
-func parseInstance(instance string) (host string, pid int, ok bool) {
+// processSpace names the set of processes whose ids this process can check:
+// the host name with the PID namespace, so that replicas in containers that
+// share a host name never judge each other's process ids.
+func processSpace() string {
+	host, _ := os.Hostname()
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		ns = "unknown"
+	}
+	return strings.NewReplacer("/", "_").Replace(host + "@" + ns)
+}
+
+// parseInstance reads "space/pid/random".
+func parseInstance(instance string) (space string, pid int, ok bool) {
 	parts := strings.Split(instance, "/")
 	if len(parts) != 3 {
 		return "", 0, false

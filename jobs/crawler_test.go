@@ -154,3 +154,64 @@ func TestCrawlerShutdownInterruptsRunningCrawls(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestCrawlerQueuedRunsStayAlive: a run waiting for a free slot keeps
+// beating, so stale-run detection does not interrupt it.
+func TestCrawlerQueuedRunsStayAlive(t *testing.T) {
+	release := make(chan struct{})
+	var first sync.Once
+	s, c, srcs := crawlerWith(t, 2, jobs.CrawlerOptions{Parallel: 1, StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+		first.Do(func() { <-release }) // the first crawl holds the only slot
+		return &connectors.Snapshot{}, nil
+	})
+	var runs []*models.CrawlRun
+	for _, src := range srcs {
+		run, err := c.Start(src, models.TriggerManual, nil, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
+	}
+	for range 8 { // two seconds of stale checks while the second run waits
+		time.Sleep(250 * time.Millisecond)
+		if _, err := s.InterruptStaleRuns(context.Background(), 400*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	c.Wait()
+	for i, run := range runs {
+		got, _ := s.GetRun(context.Background(), run.ID)
+		if got.Status != models.RunSucceeded {
+			t.Errorf("run %d: %s %q", i, got.Status, got.Error)
+		}
+	}
+}
+
+// TestCrawlerAbandonsRunEndedElsewhere: when another process marks a run
+// interrupted, the crawl stops instead of reading the source for nothing.
+func TestCrawlerAbandonsRunEndedElsewhere(t *testing.T) {
+	stopped := make(chan struct{})
+	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+		<-ctx.Done()
+		close(stopped)
+		return nil, ctx.Err()
+	})
+	run, err := c.Start(srcs[0], models.TriggerManual, nil, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if err := s.FailRun(context.Background(), run.ID, models.RunInterrupted, "", "marked by another replica"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stopped:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the crawl went on after its run was ended elsewhere")
+	}
+	c.Wait()
+	if got, _ := s.GetRun(context.Background(), run.ID); got.Status != models.RunInterrupted || got.Error != "marked by another replica" {
+		t.Errorf("run: %s %q", got.Status, got.Error)
+	}
+}
