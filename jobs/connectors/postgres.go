@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -100,6 +101,11 @@ func pgParseDSN(dsn string) (*pgx.ConnConfig, string, error) {
 		// url's own message repeats the whole address, password included.
 		return nil, "", pgInvalid("The PostgreSQL address cannot be understood; %s.", shape)
 	}
+	// The user is required: pgx would otherwise take PGUSER or the portal's
+	// own operating-system user.
+	if u.User == nil || u.User.Username() == "" {
+		return nil, "", pgInvalid("The PostgreSQL address names no user; %s.", shape)
+	}
 	password, _ := u.User.Password()
 	q := u.Query()
 	if pw := q.Get("password"); pw != "" {
@@ -131,6 +137,13 @@ func pgParseDSN(dsn string) (*pgx.ConnConfig, string, error) {
 			Err:     pgScrubbed(err, password)}
 	}
 	cfg.Password = password
+	// Never present the portal's own client certificate (~/.postgresql,
+	// PGSSLCERT/PGSSLKEY) to a host a user registered.
+	for _, tc := range append([]*tls.Config{cfg.TLSConfig}, fallbackTLS(cfg)...) {
+		if tc != nil {
+			tc.Certificates, tc.GetClientCertificate = nil, nil
+		}
+	}
 	for _, h := range pgHosts(cfg) {
 		if strings.HasPrefix(h.host, "/") || strings.HasPrefix(h.host, "@") {
 			return nil, "", &Error{Reason: ReasonPolicy,
@@ -147,6 +160,14 @@ func pgParseDSN(dsn string) (*pgx.ConnConfig, string, error) {
 		cfg.RuntimeParams["application_name"] = "meshport crawler"
 	}
 	return cfg, password, nil
+}
+
+func fallbackTLS(cfg *pgx.ConnConfig) []*tls.Config {
+	var out []*tls.Config
+	for _, f := range cfg.Fallbacks {
+		out = append(out, f.TLSConfig)
+	}
+	return out
 }
 
 type pgHostPort struct {
@@ -583,12 +604,19 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 	if err := c.freshness(ctx, tx, info, snap, colTypes); err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return nil, c.queryError(ctx, err, "")
-	}
 	<-sizesDone
+	var noConn *sizeConnectError
+	if errors.As(sizesErr, &noConn) {
+		// A role with a connection limit (or a tight pooler) may not get
+		// the extra connections: measure in this transaction instead.
+		sizes = map[uint32]int64{}
+		sizesErr = c.sizesIn(ctx, tx, sized, func(oid uint32, n int64) { sizes[oid] = n })
+	}
 	if sizesErr != nil {
 		return nil, sizesErr
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, c.queryError(ctx, err, "")
 	}
 	for i, oid := range oids {
 		if n, ok := sizes[oid]; ok {
@@ -644,10 +672,16 @@ func (c *pgConnector) sizes(ctx context.Context, oids []uint32) (map[uint32]int6
 	return out, nil
 }
 
+// sizeConnectError is a size worker that could not get its connection.
+type sizeConnectError struct{ err error }
+
+func (e *sizeConnectError) Error() string { return e.err.Error() }
+func (e *sizeConnectError) Unwrap() error { return e.err }
+
 func (c *pgConnector) sizesOf(ctx context.Context, oids []uint32, found func(oid uint32, n int64)) error {
 	conn, err := c.connect(ctx)
 	if err != nil {
-		return err
+		return &sizeConnectError{err}
 	}
 	defer c.release(conn)
 	tx, _, err := c.begin(ctx, conn)
@@ -655,6 +689,11 @@ func (c *pgConnector) sizesOf(ctx context.Context, oids []uint32, found func(oid
 		return err
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }()
+	return c.sizesIn(ctx, tx, oids, found)
+}
+
+// sizesIn measures sizes inside an open transaction.
+func (c *pgConnector) sizesIn(ctx context.Context, tx pgx.Tx, oids []uint32, found func(oid uint32, n int64)) error {
 	rows, err := tx.Query(ctx, `SELECT r.oid, pg_total_relation_size(r.oid) FROM unnest($1::oid[]) AS r(oid)`, oids)
 	if err != nil {
 		return c.queryError(ctx, err, "pg_total_relation_size")

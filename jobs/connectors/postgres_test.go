@@ -2,11 +2,18 @@ package connectors
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -1132,4 +1139,76 @@ func BenchmarkPostgresCrawl10kTables(b *testing.B) {
 			_ = bare.Close(ctx)
 		}
 	})
+}
+
+// TestPostgresNeverUsesThePortalsIdentity: a registered host gets neither
+// the portal's client certificate nor its default user.
+func TestPostgresNeverUsesThePortalsIdentity(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := writeTestClientCert(t, dir)
+	t.Setenv("PGSSLCERT", cert)
+	t.Setenv("PGSSLKEY", key)
+	t.Setenv("PGUSER", "portal_owner")
+	if _, _, err := pgParseDSN("postgres://db.example.com:5432/sales"); err == nil || !strings.Contains(err.Error(), "names no user") {
+		t.Errorf("a DSN without user: %v", err)
+	}
+	cfg, _, err := pgParseDSN("postgres://reader@db.example.com:5432/sales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.User != "reader" {
+		t.Errorf("user %q", cfg.User)
+	}
+	for _, tc := range append([]*tls.Config{cfg.TLSConfig}, fallbackTLS(cfg)...) {
+		if tc != nil && (len(tc.Certificates) > 0 || tc.GetClientCertificate != nil) {
+			t.Fatal("the portal's client certificate would be sent to the source host")
+		}
+	}
+}
+
+func writeTestClientCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "portal_owner"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "client.crt"), filepath.Join(dir, "client.key")
+	_ = os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	_ = os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return certFile, keyFile
+}
+
+// TestPostgresOneConnectionRole: a crawler role limited to one connection
+// still crawls, sizes included (measured in its only connection).
+func TestPostgresOneConnectionRole(t *testing.T) {
+	admin := pgTestConnect(t, pgTestAdminURL())
+	role := "meshport_one_" + pgTestHex(6)
+	pgTestExec(t, admin, `CREATE ROLE `+role+` LOGIN CONNECTION LIMIT 1`)
+	t.Cleanup(func() {
+		if _, err := admin.Exec(context.Background(), `DROP ROLE IF EXISTS `+role); err != nil {
+			t.Errorf("drop role: %v", err)
+		}
+	})
+	dsn, conn := pgTestDB(t)
+	pgTestExec(t, conn, `CREATE TABLE t1 (id int); INSERT INTO t1 SELECT generate_series(1, 1000); CREATE TABLE t2 (id int)`)
+	u, _ := url.Parse(dsn)
+	u.User = url.User(role)
+	snap := pgTestCrawl(t, pgTestOpen(t, Settings{DSN: u.String()}, Policy{AllowLoopback: true}))
+	assets := pgTestAssets(snap)
+	for _, key := range []string{"public.t1", "public.t2"} {
+		var want int64
+		if err := conn.QueryRow(context.Background(), `SELECT pg_total_relation_size($1::regclass)`, key).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if a := assets[key]; a.SizeBytes == nil || *a.SizeBytes != want {
+			t.Errorf("%s: size %s, want %d", key, pgI64(a.SizeBytes), want)
+		}
+	}
 }
