@@ -126,9 +126,11 @@ func (s *Store) ListAssets(ctx context.Context, sourceID uint, f AssetFilter) (A
 	}
 	switch f.Usage {
 	case "read":
-		q = q.Where("usage_known AND reads_per_day > 0")
+		q = q.Where("usage_known AND (reads_per_day > 0 OR last_read_at IS NOT NULL)")
 	case "unread":
-		q = q.Where("usage_known AND COALESCE(reads_per_day, 0) = 0 AND last_read_at IS NULL")
+		// Measured (two crawls at least) and nothing seen: an asset crawled
+		// once is not "unread", only not measured yet.
+		q = q.Where("usage_known AND reads_per_day = 0 AND last_read_at IS NULL")
 	case "unknown":
 		q = q.Where("NOT usage_known")
 	}

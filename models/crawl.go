@@ -69,11 +69,11 @@ type Asset struct {
 	ID          uint       `gorm:"primaryKey" json:"id"`
 	SourceID    uint       `gorm:"not null;uniqueIndex:idx_assets_source_key,priority:1" json:"-"`
 	Source      *Source    `gorm:"constraint:OnDelete:CASCADE" json:"-"`
-	Key         string     `gorm:"size:600;not null;uniqueIndex:idx_assets_source_key,priority:2" json:"key"`
-	Schema      string     `gorm:"size:300;not null" json:"schema"`
-	Name        string     `gorm:"size:300;not null" json:"name"`
+	Key         string     `gorm:"type:text;not null;uniqueIndex:idx_assets_source_key,priority:2" json:"key"`
+	Schema      string     `gorm:"type:text;not null" json:"schema"`
+	Name        string     `gorm:"type:text;not null" json:"name"`
 	Kind        string     `gorm:"size:32;not null" json:"kind"`
-	Parent      string     `gorm:"size:300;not null;default:''" json:"parent,omitempty"`
+	Parent      string     `gorm:"type:text;not null;default:''" json:"parent,omitempty"`
 	Columns     string     `gorm:"type:text;not null" json:"-"`
 	FirstSeenAt time.Time  `gorm:"not null" json:"first_seen_at"`
 	LastSeenAt  time.Time  `gorm:"not null" json:"last_seen_at"`

@@ -197,11 +197,11 @@ func migrateSources(tx *gorm.DB) error {
 		ID            uint      `gorm:"primaryKey"`
 		SourceID      uint      `gorm:"not null;uniqueIndex:idx_assets_source_key,priority:1"`
 		Source        *Source   `gorm:"constraint:OnDelete:CASCADE"`
-		Key           string    `gorm:"size:600;not null;uniqueIndex:idx_assets_source_key,priority:2"`
-		Schema        string    `gorm:"size:300;not null"`
-		Name          string    `gorm:"size:300;not null"`
+		Key           string    `gorm:"type:text;not null;uniqueIndex:idx_assets_source_key,priority:2"`
+		Schema        string    `gorm:"type:text;not null"`
+		Name          string    `gorm:"type:text;not null"`
 		Kind          string    `gorm:"size:32;not null"`
-		Parent        string    `gorm:"size:300;not null;default:''"`
+		Parent        string    `gorm:"type:text;not null;default:''"`
 		Columns       string    `gorm:"type:text;not null"`
 		FirstSeenAt   time.Time `gorm:"not null"`
 		LastSeenAt    time.Time `gorm:"not null"`
