@@ -20,7 +20,7 @@ type Crawls interface {
 }
 
 // connectorMessage is a connector error in plain words; other errors are
-// not shown (they may carry driver details), only logged by the caller.
+// not shown (they may carry driver details); the crawler logs them.
 func connectorMessage(err error) string {
 	var ce *connectors.Error
 	if errors.As(err, &ce) {
