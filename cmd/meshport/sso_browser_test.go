@@ -171,8 +171,11 @@ func TestBrowserSSO(t *testing.T) {
 	step("a wrong password is refused by the provider",
 		chromedp.SendKeys(chromedp.CSS(`#username`), "omar"),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "wrong"),
-		chromedp.Click(chromedp.Search(`//button[contains(., "Login")]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#username`)))
+		chromedp.Click(chromedp.Search(`//button[contains(., "Login")]`)))
+	// The provider answers with its login page again, now with a message;
+	// wait for that page, not the one the click left.
+	eventually("the provider's refusal", `document.readyState === 'complete' && !!document.querySelector('#username') &&
+		[...document.querySelectorAll('form p')].some(p => p.textContent.trim() !== '')`)
 	if loc := location(); !strings.HasPrefix(loc, issuer) {
 		t.Fatalf("a wrong password at the provider led to %s", loc)
 	}
