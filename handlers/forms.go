@@ -50,9 +50,9 @@ func parseProductForm(c echo.Context) productForm {
 		Tags: tags,
 	}
 	form, _ := c.FormParams()
-	keys, names, types, locations := form["port_key"], form["port_name"], form["port_type"], form["port_location"]
+	keys, names, types, locations, srcs := form["port_key"], form["port_name"], form["port_type"], form["port_location"], form["port_source"]
 	for i := range names {
-		p := models.PortInput{Name: names[i], Type: at(types, i), Location: at(locations, i)}
+		p := models.PortInput{Name: names[i], Type: at(types, i), Location: at(locations, i), Source: at(srcs, i)}
 		if strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Location) == "" {
 			continue // a row left blank is not a port
 		}

@@ -36,9 +36,13 @@ func (s *Server) productFormData(ctx context.Context, c echo.Context, title stri
 	if form.Tags == "" && len(form.Input.Tags) > 0 {
 		form.Tags = strings.Join(form.Input.Tags, ", ")
 	}
+	srcs, err := s.store.ListSources(ctx)
+	if err != nil {
+		return products.FormData{}, err
+	}
 	return products.FormData{
 		Page: s.page(c, title, "products"), Input: form.Input, Tags: form.Tags, Domains: allowed,
-		Statuses: statuses, Editing: editing, PortKeys: form.PortKeys,
+		Statuses: statuses, Editing: editing, PortKeys: form.PortKeys, Sources: products.SourceOptions(srcs),
 	}, nil
 }
 

@@ -19,7 +19,11 @@ func (s *Server) productPortRow(c echo.Context) error {
 	}
 	// The key only has to differ from the other rows on the page.
 	key := strconv.FormatUint(rand.Uint64(), 36)
+	srcs, err := s.store.ListSources(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.renderComponent(c, products.PortRowView(products.PortRow{
-		Key: key, Port: models.PortInput{Type: "table"}, Validate: validate,
+		Key: key, Port: models.PortInput{Type: "table"}, Validate: validate, Sources: products.SourceOptions(srcs),
 	}))
 }

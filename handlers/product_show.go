@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/views/products"
@@ -17,7 +18,12 @@ func (s *Server) productShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	portAssets, err := s.store.PortAssets(ctx, p.OutputPorts)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
+		PortAssets: portAssets, Now: time.Now(),
 	}))
 }

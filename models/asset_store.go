@@ -231,3 +231,24 @@ func (s *Store) RecentObservations(ctx context.Context, assetID uint, from time.
 	err := s.db.WithContext(ctx).Where("asset_id = ? AND at >= ?", assetID, from).Order("at").Find(&obs).Error
 	return obs, internal("observations", err)
 }
+
+// PortAssets finds the crawled asset at each port that names a source, by
+// the port's position; a port whose asset was never seen is absent.
+func (s *Store) PortAssets(ctx context.Context, ports []OutputPort) (map[int]Asset, error) {
+	out := map[int]Asset{}
+	for i, port := range ports {
+		if port.SourceID == nil {
+			continue
+		}
+		var a Asset
+		err := s.db.WithContext(ctx).Where("source_id = ? AND key = ?", *port.SourceID, port.Location).Take(&a).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+		case err != nil:
+			return nil, internal("port asset", err)
+		default:
+			out[i] = a
+		}
+	}
+	return out, nil
+}

@@ -148,6 +148,22 @@ func migrations() []*gormigrate.Migration {
 		Rollback: func(tx *gorm.DB) error {
 			return tx.Migrator().DropTable("asset_observations", "assets", "crawl_runs", "sources")
 		},
+	}, {
+		// Output ports name the crawled source their location is in.
+		ID: "0004_output_port_sources",
+		Migrate: func(tx *gorm.DB) error {
+			type OutputPort struct {
+				SourceID *uint `gorm:"index:idx_output_ports_source"`
+			}
+			if err := tx.Migrator().AddColumn(&OutputPort{}, "SourceID"); err != nil {
+				return err
+			}
+			return tx.Migrator().CreateIndex(&OutputPort{}, "idx_output_ports_source")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			type OutputPort struct{ SourceID *uint }
+			return tx.Migrator().DropColumn(&OutputPort{}, "SourceID")
+		},
 	}}
 }
 

@@ -39,6 +39,10 @@ type OutputPort struct {
 	Name      string `gorm:"size:63;not null" json:"name"`
 	Type      string `gorm:"size:16;not null" json:"type"`
 	Location  string `gorm:"size:500;not null" json:"location"`
+	// SourceID links the port to a crawled source; Location is then the
+	// asset's key there (schema.table, or a dataset of a file tree).
+	SourceID *uint   `gorm:"index:idx_output_ports_source" json:"-"`
+	Source   *Source `gorm:"foreignKey:SourceID;constraint:false" json:"-"`
 }
 
 // PortInput is one output port as submitted.
@@ -46,6 +50,11 @@ type PortInput struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
 	Location string `json:"location"`
+	// Source names the crawled source (slug or id) the location is in;
+	// empty for a port no crawler looks at.
+	Source string `json:"source,omitempty"`
+
+	source *Source // resolved by the store
 }
 
 // ProductInput is what a user submits to create or edit a data product.
@@ -89,7 +98,8 @@ func (in *ProductInput) Normalize() {
 	in.FreshnessSLA = strings.TrimSpace(in.FreshnessSLA)
 	ports := in.OutputPorts[:0:0]
 	for _, p := range in.OutputPorts {
-		p = PortInput{Name: strings.TrimSpace(p.Name), Type: strings.ToLower(strings.TrimSpace(p.Type)), Location: strings.TrimSpace(p.Location)}
+		p = PortInput{Name: strings.TrimSpace(p.Name), Type: strings.ToLower(strings.TrimSpace(p.Type)), Location: strings.TrimSpace(p.Location),
+			Source: strings.ToLower(strings.TrimSpace(p.Source))}
 		if p.Name == "" && p.Location == "" {
 			continue // a blank row in the form
 		}
@@ -173,6 +183,9 @@ func validatePort(errs FieldErrors, prefix string, p PortInput) {
 		errs.Add(prefix+".location", "Use at most 500 characters.")
 	case hasControl(loc):
 		errs.Add(prefix+".location", "Remove the control characters.")
+	case p.Source != "":
+		// In a crawled source the location is the asset's key there, which
+		// the store matches once the asset has been seen.
 	case (p.Type == "table" || p.Type == "view") && !relationPattern.MatchString(loc):
 		errs.Add(prefix+".location", "Give the table as schema.table (or database.schema.table; quote unusual names).")
 	case p.Type == "file" && !strings.HasPrefix(loc, "/") && !strings.Contains(loc, "://"):
@@ -196,7 +209,11 @@ func (p *Product) Input() ProductInput {
 		in.Domain = p.Domain.Slug
 	}
 	for _, o := range p.OutputPorts {
-		in.OutputPorts = append(in.OutputPorts, PortInput{Name: o.Name, Type: o.Type, Location: o.Location})
+		port := PortInput{Name: o.Name, Type: o.Type, Location: o.Location}
+		if o.Source != nil {
+			port.Source = o.Source.Slug
+		}
+		in.OutputPorts = append(in.OutputPorts, port)
 	}
 	return in
 }
@@ -211,6 +228,9 @@ func (p *Product) apply(in ProductInput) {
 	p.OutputPorts = make([]OutputPort, len(in.OutputPorts))
 	for i, o := range in.OutputPorts {
 		p.OutputPorts[i] = OutputPort{Position: i, Name: o.Name, Type: o.Type, Location: o.Location}
+		if o.source != nil {
+			p.OutputPorts[i].SourceID, p.OutputPorts[i].Source = &o.source.ID, o.source
+		}
 	}
 	p.SearchText = searchText(p)
 }
@@ -225,6 +245,9 @@ func (p *Product) auditFields() map[string]string {
 	ports := make([]string, len(p.OutputPorts))
 	for i, o := range p.OutputPorts {
 		ports[i] = o.Name + " (" + o.Type + "): " + o.Location
+		if o.Source != nil {
+			ports[i] += " in " + o.Source.Slug
+		}
 	}
 	domain := ""
 	if p.Domain != nil {

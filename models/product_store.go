@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -95,6 +96,7 @@ func getProduct(tx *gorm.DB, domainSlug, slug string) (*Product, error) {
 	var p Product
 	err := tx.Joins("Domain").
 		Preload("OutputPorts", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Preload("OutputPorts.Source").
 		Where(`"Domain".slug = ? AND products.slug = ?`, domainSlug, slug).Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, Errorf(ENOTFOUND, "There is no data product %s/%s.", truncate(domainSlug, 63), truncate(slug, 63))
@@ -154,6 +156,18 @@ func checkProduct(tx *gorm.DB, in *ProductInput, current *Product) (*Domain, Fie
 		}
 	} else if !CanTransition(current.Status, in.Status) {
 		errs.Add("status", transitionMessage(current.Status, in.Status))
+	}
+	for i := range in.OutputPorts {
+		port := &in.OutputPorts[i]
+		if port.Source == "" {
+			continue
+		}
+		src, err := getSource(tx, port.Source)
+		if err != nil {
+			errs.Add(fmt.Sprintf("output_ports[%d].source", i), "There is no source \u201c"+truncate(port.Source, 63)+"\u201d.")
+			continue
+		}
+		port.source = src
 	}
 	if _, bad := errs["slug"]; !bad && domain != nil {
 		var currentID uint
@@ -278,7 +292,7 @@ func savePorts(tx *gorm.DB, prod *Product) error {
 		prod.OutputPorts[i].ID = 0
 		prod.OutputPorts[i].ProductID = prod.ID
 	}
-	return tx.Create(&prod.OutputPorts).Error
+	return tx.Omit("Source").Create(&prod.OutputPorts).Error
 }
 
 // SetProductStatus moves a product along its lifecycle (retire, deprecate,

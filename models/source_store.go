@@ -317,6 +317,10 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 				return err
 			}
 		}
+		// Ports keep their location; they just no longer name the source.
+		if err := tx.Model(&OutputPort{}).Where("source_id = ?", src.ID).Update("source_id", nil).Error; err != nil {
+			return err
+		}
 		if err := tx.Delete(&Source{}, src.ID).Error; err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -214,4 +215,41 @@ func TestSourcePasswordAsParameterIsKept(t *testing.T) {
 	if dsn, _ := s.StoredDSN(updated); !strings.Contains(dsn, "password=S3cret") {
 		t.Errorf("a password given as a parameter was dropped: %v", strings.Contains(dsn, "password"))
 	}
+}
+
+func TestPortsNameASource(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		s = withSources(t, s)
+		createDomain(t, s, "Sales", "sales-team")
+		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+		mustOK(t, err, "source")
+		in := productInput("sales", "Orders")
+		in.OutputPorts = []models.PortInput{{Name: "orders", Type: "table", Location: "public.orders", Source: "sales-db"},
+			{Name: "by-id", Type: "view", Location: "x", Source: fmt.Sprint(src.ID)}}
+		p, err := s.CreateProduct(ctx, admin, in)
+		mustOK(t, err, "create with port sources")
+		got, err := s.GetProduct(ctx, "sales", p.Slug)
+		mustOK(t, err, "get")
+		for i, port := range got.OutputPorts {
+			if port.SourceID == nil || *port.SourceID != src.ID || port.Source == nil || port.Source.Slug != "sales-db" {
+				t.Errorf("port %d: source %v", i, port.SourceID)
+			}
+		}
+		if in := got.Input(); in.OutputPorts[1].Source != "sales-db" {
+			t.Errorf("input names the source %q", in.OutputPorts[1].Source)
+		}
+		bad := productInput("sales", "Bad")
+		bad.OutputPorts = []models.PortInput{{Name: "x", Type: "table", Location: "a.b", Source: "missing"}}
+		before := rowCounts(t, s)
+		_, err = s.CreateProduct(ctx, admin, bad)
+		assertErr(t, err, models.EINVALID, "output_ports[0].source")
+		assertNothingWritten(t, s, before)
+
+		mustOK(t, s.DeleteSource(ctx, admin, "sales-db"), "delete source")
+		got, _ = s.GetProduct(ctx, "sales", p.Slug)
+		if len(got.OutputPorts) != 2 || got.OutputPorts[0].SourceID != nil {
+			t.Errorf("after the source was deleted: %+v", got.OutputPorts)
+		}
+	})
 }

@@ -276,7 +276,7 @@ func TestProductPage(t *testing.T) {
 	}
 	var ports []string
 	p.Doc.Find("#ports ~ table tbody tr").Each(func(_ int, tr *goquery.Selection) { ports = append(ports, text(tr)) })
-	if !sameStrings(ports, []string{"orders table analytics.orders", "orders-api api https://data.example.com/checkout/orders"}) {
+	if !sameStrings(ports, []string{"orders table analytics.orders not crawled", "orders-api api https://data.example.com/checkout/orders not crawled"}) {
 		t.Errorf("ports %q", ports)
 	}
 	if entries := p.texts(".audit-entry .audit-meta"); len(entries) != 1 || !strings.HasPrefix(entries[0], "demo seed (cli) created checkout/orders") {

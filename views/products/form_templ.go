@@ -305,6 +305,10 @@ func PortRowView(r PortRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		templ_7745c5c3_Err = views.Select(views.Field{Label: "Crawled in", ID: PortFieldID(r.Key, "source"), Name: "port_source", Value: r.Port.Source, Error: r.Errors["source"], Validate: r.Validate}, r.Sources).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<button type=\"button\" class=\"btn btn-link\" data-remove-row aria-label=\"Remove this output port\">Remove</button></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -2,6 +2,7 @@
 package products
 
 import (
+	"time"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -86,6 +87,9 @@ type ShowData struct {
 	Product models.Product
 	Audit   []models.AuditEntry
 	CanEdit bool
+	// PortAssets are the crawled assets of the ports, by port position.
+	PortAssets map[int]models.Asset
+	Now        time.Time
 }
 
 // FormData is the create/edit form with the user's values and errors.
@@ -100,6 +104,8 @@ type FormData struct {
 	Editing  *models.Product
 	// PortKeys are the row keys of Input.OutputPorts, so errors find their row.
 	PortKeys []string
+	// Sources are the crawled sources a port can name.
+	Sources []views.Option
 }
 
 // Action is where the form posts.
@@ -125,8 +131,18 @@ func (f FormData) domainOptions() []views.Option {
 type PortRow struct {
 	Key      string // stable id of the row in the page
 	Port     models.PortInput
-	Errors   models.FieldErrors // keyed "name", "type", "location"
+	Errors   models.FieldErrors // keyed "name", "type", "location", "source"
 	Validate string
+	Sources  []views.Option
+}
+
+// SourceOptions are the choices of a port's source: none, or a source.
+func SourceOptions(list []models.Source) []views.Option {
+	opts := []views.Option{{Value: "", Label: "Not crawled"}}
+	for _, src := range list {
+		opts = append(opts, views.Option{Value: src.Slug, Label: src.Name})
+	}
+	return opts
 }
 
 func (f FormData) portRows() []PortRow {
@@ -143,7 +159,7 @@ func (f FormData) portRows() []PortRow {
 				errs[strings.TrimPrefix(k, prefix)] = v
 			}
 		}
-		rows[i] = PortRow{Key: key, Port: p, Errors: errs, Validate: f.ValidateURL()}
+		rows[i] = PortRow{Key: key, Port: p, Errors: errs, Validate: f.ValidateURL(), Sources: f.Sources}
 	}
 	return rows
 }
@@ -156,3 +172,19 @@ func portTypeOptions() []views.Option { return views.Options(models.PortTypes().
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func classificationOptions() []views.Option { return views.Options(models.Classifications()...) }
+
+// portAsset describes what the crawler saw at a port's location.
+func (d ShowData) portAsset(i int, port models.OutputPort) (state, detail string, asset *models.Asset) {
+	if port.Source == nil {
+		return "", "", nil
+	}
+	a, ok := d.PortAssets[i]
+	switch {
+	case !ok:
+		return "not-seen", "not seen in " + port.Source.Name + " yet", nil
+	case a.GoneAt != nil:
+		return "gone", "gone from " + port.Source.Name + " since " + a.GoneAt.UTC().Format("2006-01-02"), &a
+	default:
+		return "found", "", &a
+	}
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/meshport/meshport/models"
+)
+
+// TestPortsNameTheirSource links a product's output ports to a crawled
+// source: the product page shows the asset's figures, flags one that is
+// not there, and bad source names are refused next to the field.
+func TestPortsNameTheirSource(t *testing.T) {
+	app := newTestApp(t)
+	db := newSourceDatabase(t, "CREATE TABLE public.orders (id int)", "INSERT INTO public.orders SELECT generate_series(1, 10)")
+	ctx := context.Background()
+	src, err := app.Store.CreateSource(ctx, models.Principal{Name: "test", Admin: true, Via: "cli"}, models.SourceInput{
+		Name: "Shop", Domain: "checkout", Kind: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/" + db + "?sslmode=disable",
+		Schedule: "0 2 * * *", TimeZone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Sources.Start(src, models.TriggerManual, nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+	app.Sources.Wait()
+
+	omar := app.signedIn(t, "omar")
+	form := omar.get("/products/new")
+	if opts := form.texts(`select[name="port_source"] option`); !containsText(opts, "Shop") {
+		t.Fatalf("the port row does not offer the source: %q", opts)
+	}
+	base := url.Values{"name": {"Shop orders"}, "domain": {"checkout"}, "owner": {"omar@example.com"}, "status": {"draft"},
+		"classification": {"internal"}, "port_key": {"a", "b"}, "port_name": {"orders", "returns"}, "port_type": {"table", "table"},
+		"port_location": {"public.orders", "public.returns"}, "port_source": {"shop", "shop"}}
+
+	// An unknown source is refused next to the port, nothing is written.
+	before := app.rowCounts(t)
+	bad, _ := omar.post("/products", with(base, map[string][]string{"port_source": {"shop", "nope"}}))
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.fieldError("port-b-source"), "no source") {
+		t.Fatalf("unknown source: %d %q", bad.StatusCode, bad.fieldError("port-b-source"))
+	}
+	app.assertNothingWritten(t, before)
+
+	res, _ := omar.post("/products", base)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", res.StatusCode, res.formMessage())
+	}
+	page := omar.follow(res)
+	ports := page.texts("tr.port")
+	if len(ports) != 2 || !strings.Contains(ports[0], "kB") || !strings.Contains(ports[1], "not seen in Shop yet") {
+		t.Errorf("ports on the product page: %q", ports)
+	}
+	if href, _ := page.Doc.Find(`tr.port a`).Attr("href"); href != "/sources/shop/asset?key=public.orders" {
+		t.Errorf("the port links to %q", href)
+	}
+	if e := app.lastAudit(t, "product", "checkout/shop-orders"); !strings.Contains(fmt.Sprint(e.Changes), "public.orders in shop") {
+		t.Errorf("audit does not name the source: %s", e.Changes)
+	}
+
+	// The API shows and takes the source by slug or id.
+	client := app.apiAs(t, "ada@example.com", "admin")
+	status, body := client.call(http.MethodGet, "/api/v1/products/checkout/shop-orders", nil)
+	portsJSON, _ := body["output_ports"].([]any)
+	if status != http.StatusOK || len(portsJSON) != 2 || portsJSON[0].(map[string]any)["source"] != "shop" {
+		t.Errorf("API product: %d %v", status, body["output_ports"])
+	}
+	status, body = client.call(http.MethodPatch, "/api/v1/products/checkout/shop-orders", map[string]any{
+		"output_ports": []map[string]any{{"name": "orders", "type": "table", "location": "public.orders", "source": itoa(src.ID)}}})
+	if status != http.StatusOK {
+		t.Errorf("patch with a source id: %d %v", status, body)
+	}
+
+	// Deleting the source keeps the ports, without a source.
+	if err := app.Store.DeleteSource(ctx, models.Principal{Name: "test", Admin: true, Via: "cli"}, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if ports := omar.get("/products/checkout/shop-orders").texts("tr.port"); len(ports) != 1 || !strings.Contains(ports[0], "not crawled") {
+		t.Errorf("after the source was deleted: %q", ports)
+	}
+}
