@@ -2,11 +2,11 @@
 package products
 
 import (
-	"time"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
