@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/products"
 )
 
@@ -22,8 +23,9 @@ func (s *Server) productShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
 	return s.render(c, http.StatusOK, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
-		PortAssets: portAssets, Now: time.Now(),
+		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now,
 	}))
 }

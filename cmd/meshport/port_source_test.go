@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/meshport/meshport/models"
 )
 
@@ -36,7 +37,7 @@ func TestPortsNameTheirSource(t *testing.T) {
 	}
 	base := url.Values{"name": {"Shop orders"}, "domain": {"checkout"}, "owner": {"omar@example.com"}, "status": {"draft"},
 		"classification": {"internal"}, "port_key": {"a", "b"}, "port_name": {"orders", "returns"}, "port_type": {"table", "table"},
-		"port_location": {"public.orders", "public.returns"}, "port_source": {"shop", "shop"}}
+		"port_location": {"public.orders", "public.returns"}, "port_source": {"shop", "shop"}, "freshness_sla": {"24h"}}
 
 	// An unknown source is refused next to the port, nothing is written.
 	before := app.rowCounts(t)
@@ -62,6 +63,37 @@ func TestPortsNameTheirSource(t *testing.T) {
 		t.Errorf("audit does not name the source: %s", e.Changes)
 	}
 
+	if state := text(page.Doc.Find("#freshness-state")); state != "unknown" || !strings.Contains(text(page.Doc.Find("#health")), "measured after the next crawl") {
+		t.Errorf("health after one crawl: %q / %q", state, text(page.Doc.Find("#health")))
+	}
+
+	// Written and read, crawled again: fresh by its write counters, with reads.
+	work := newPgConn(t, db)
+	for _, stmt := range []string{"INSERT INTO public.orders VALUES (11)", "SELECT count(*) FROM public.orders", "SELECT pg_stat_force_next_flush()"} {
+		if _, err := work.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	work.Close(ctx)
+	waitForStats(t, db, `SELECT n_tup_ins >= 11 AND seq_scan >= 1 FROM pg_stat_user_tables WHERE relname = 'orders'`)
+	if _, err := app.Sources.Start(src, models.TriggerManual, nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+	app.Sources.Wait()
+	page = omar.get("/products/checkout/shop-orders")
+	if state := text(page.Doc.Find("#freshness-state")); state != "fresh" || (!strings.Contains(text(page.Doc.Find("#freshness-evidence")), "public.orders") || !strings.Contains(text(page.Doc.Find("#freshness-evidence")), "by write counters")) {
+		t.Errorf("freshness %q, evidence %q", state, text(page.Doc.Find("#freshness-evidence")))
+	}
+	if rpd := text(page.Doc.Find("#reads-per-day")); rpd == "" || rpd == "0.0" {
+		t.Errorf("reads per day %q", rpd)
+	}
+	if bars := page.Doc.Find("#reads-chart rect.bar").Length(); bars != 30 {
+		t.Errorf("chart has %d bars, want 30", bars)
+	}
+	if title := text(page.Doc.Find("#reads-chart rect.bar").Last().Find("title")); !strings.Contains(title, "reads") || strings.Contains(title, ": 0 reads") {
+		t.Errorf("today's bar: %q", title)
+	}
+
 	// The API shows and takes the source by slug or id.
 	client := app.apiAs(t, "ada@example.com", "admin")
 	status, body := client.call(http.MethodGet, "/api/v1/products/checkout/shop-orders", nil)
@@ -82,4 +114,15 @@ func TestPortsNameTheirSource(t *testing.T) {
 	if ports := omar.get("/products/checkout/shop-orders").texts("tr.port"); len(ports) != 1 || !strings.Contains(ports[0], "not crawled") {
 		t.Errorf("after the source was deleted: %q", ports)
 	}
+}
+
+func newPgConn(t *testing.T, database string) *pgx.Conn {
+	t.Helper()
+	cfg, _ := pgx.ParseConfig(adminPostgresURL())
+	cfg.Database = database
+	conn, err := pgx.ConnectConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

@@ -89,6 +89,7 @@ type ShowData struct {
 	CanEdit bool
 	// PortAssets are the crawled assets of the ports, by port position.
 	PortAssets map[int]models.Asset
+	Health     models.ProductHealth
 	Now        time.Time
 }
 
