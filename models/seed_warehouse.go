@@ -26,10 +26,27 @@ func (s *Store) SeedDemoWarehouse(ctx context.Context, path string) (*Source, er
 		}
 	}
 	seeder := Principal{Name: "demo seed", Admin: true, Via: "cli"}
-	return s.CreateSource(ctx, seeder, SourceInput{
+	src, err := s.CreateSource(ctx, seeder, SourceInput{
 		Name: "Demo warehouse", Slug: DemoWarehouseSource, Domain: "checkout", Kind: "sqlite", DSN: path,
 		FreshnessColumns: []string{"main.orders=placed_at"}, Schedule: "0 2 * * *", TimeZone: "UTC",
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The demo's Orders product reads from the warehouse, so its health
+	// shows after the first crawl.
+	_, err = s.PatchProduct(ctx, seeder, "checkout", "orders", func(in *ProductInput) error {
+		for i := range in.OutputPorts {
+			if in.OutputPorts[i].Name == "orders" {
+				in.OutputPorts[i].Location, in.OutputPorts[i].Source = "main.orders", DemoWarehouseSource
+			}
+		}
+		return nil
+	})
+	if ErrorCode(err) == ENOTFOUND {
+		err = nil // the demo product was deleted; the source stands alone
+	}
+	return src, err
 }
 
 func writeDemoWarehouse(path string) error {

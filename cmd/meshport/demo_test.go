@@ -39,6 +39,11 @@ func TestDemoWarehouse(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The demo Orders product reads from the warehouse: its health shows.
+	page := vera.get("/products/checkout/orders")
+	if state := text(page.Doc.Find("#freshness-state")); state != "fresh" {
+		t.Errorf("demo Orders freshness %q: %s", state, text(page.Doc.Find("#health")))
+	}
 	// A second start finds the source and does not crawl again by itself.
 	if n := app.count(t, "crawl_runs"); n != 1 {
 		t.Errorf("%d runs after start, want 1", n)
