@@ -56,6 +56,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/sources", s.sourceCreate)
 	pages.POST("/sources/validate", s.sourceValidate)
 	pages.GET("/sources/connection-fields", s.sourceConnectionFields)
+	pages.GET("/sources/asset-options", s.sourceAssetOptions)
 	pages.POST("/sources/schedule-preview", s.sourceSchedulePreview)
 	pages.POST("/sources/test", s.sourceTestConnection)
 	pages.GET("/sources/:source", s.sourceShow)

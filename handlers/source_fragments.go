@@ -80,3 +80,21 @@ func (s *Server) sourceTestConnection(c echo.Context) error {
 	}
 	return s.renderComponent(c, sources.TestResultView(sources.TestResult{OK: true, Message: res.Summary}))
 }
+
+// sourceAssetOptions lists a source's assets matching what was typed, as
+// <option>s for the output-port form's datalist.
+func (s *Server) sourceAssetOptions(c echo.Context) error {
+	ref := c.QueryParam("port_source")
+	if ref == "" {
+		return s.renderComponent(c, sources.AssetOptions(nil))
+	}
+	src, err := s.store.GetSource(c.Request().Context(), ref)
+	if err != nil {
+		return s.renderComponent(c, sources.AssetOptions(nil))
+	}
+	page, err := s.store.ListAssets(c.Request().Context(), src.ID, models.AssetFilter{Q: c.QueryParam("port_location"), Sort: "name", PerPage: 50})
+	if err != nil {
+		return err
+	}
+	return s.renderComponent(c, sources.AssetOptions(page.Items))
+}

@@ -31,7 +31,23 @@ func TestPortsNameTheirSource(t *testing.T) {
 	app.Sources.Wait()
 
 	omar := app.signedIn(t, "omar")
+	// The port form offers what the crawler found, as the user types.
+	options := omar.htmx("/sources/asset-options?port_source=shop&port_location=ord", "port-0-assets").texts("option")
+	if len(options) != 1 || !strings.Contains(options[0], "table") {
+		t.Errorf("asset options for 'ord': %q", options)
+	}
+	if v, _ := omar.htmx("/sources/asset-options?port_source=shop&port_location=ord", "port-0-assets").Doc.Find("option").Attr("value"); v != "public.orders" {
+		t.Errorf("option value %q", v)
+	}
+	for _, q := range []string{"port_source=shop&port_location=zzz", "port_source=nope&port_location=ord", "port_source=&port_location=ord"} {
+		if n := len(omar.htmx("/sources/asset-options?"+q, "port-0-assets").texts("option")); n != 0 {
+			t.Errorf("%s: %d options", q, n)
+		}
+	}
 	form := omar.get("/products/new")
+	if form.Doc.Find(`datalist[hx-get="/sources/asset-options"]`).Length() != 1 {
+		t.Error("the port row has no asset search")
+	}
 	if opts := form.texts(`select[name="port_source"] option`); !containsText(opts, "Shop") {
 		t.Fatalf("the port row does not offer the source: %q", opts)
 	}

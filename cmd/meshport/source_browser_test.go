@@ -81,4 +81,13 @@ func TestBrowserRegisterAndCrawlSource(t *testing.T) {
 	if err != nil || !strings.Contains(rows, "1000") {
 		t.Fatalf("asset row %q (%v)", rows, err)
 	}
+
+	// A product's output port picks the table from what the crawl found.
+	step("open the product form and choose the source of the first port",
+		chromedp.Navigate(app.URL+"/products/new"),
+		chromedp.WaitVisible(chromedp.CSS(`select[name="port_source"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name="port_source"]`), "shipping-db"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('select[name="port_source"]').dispatchEvent(new Event('change', {bubbles: true}))`),
+		chromedp.SendKeys(chromedp.CSS(`input[name="port_location"]`), "ship"))
+	eventually("the crawled table offered for the port", `[...document.querySelectorAll('datalist option')].some(o => o.value === 'public.shipments')`)
 }

@@ -301,15 +301,56 @@ func PortRowView(r PortRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = views.TextInput(views.Field{Label: "Location", ID: PortFieldID(r.Key, "location"), Name: "port_location", Value: r.Port.Location, Error: r.Errors["location"], Required: true, Validate: r.Validate, Attrs: templ.Attributes{"maxlength": "500", "placeholder": "schema.table or /path"}}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = views.Select(views.Field{Label: "Crawled in", ID: PortFieldID(r.Key, "source"), Name: "port_source", Value: r.Port.Source, Error: r.Errors["source"], Validate: r.Validate,
+			Hint: "Then the location is picked from what the crawler found there."}, r.Sources).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = views.Select(views.Field{Label: "Crawled in", ID: PortFieldID(r.Key, "source"), Name: "port_source", Value: r.Port.Source, Error: r.Errors["source"], Validate: r.Validate}, r.Sources).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = views.TextInput(views.Field{Label: "Location", ID: PortFieldID(r.Key, "location"), Name: "port_location", Value: r.Port.Location, Error: r.Errors["location"], Required: true, Validate: r.Validate,
+			Attrs: templ.Attributes{"maxlength": "500", "placeholder": "schema.table or /path", "list": PortFieldID(r.Key, "assets"), "autocomplete": "off"}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<button type=\"button\" class=\"btn btn-link\" data-remove-row aria-label=\"Remove this output port\">Remove</button></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<datalist id=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var10 string
+		templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(PortFieldID(r.Key, "assets"))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products/form.templ`, Line: 79, Col: 45}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "\" hx-get=\"/sources/asset-options\" hx-trigger=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var11 string
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs("change from:#" + PortFieldID(r.Key, "source") + ", keyup changed delay:300ms from:#" + PortFieldID(r.Key, "location") + ", focusin from:#" + PortFieldID(r.Key, "location"))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products/form.templ`, Line: 80, Col: 188}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "\" hx-include=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var12 string
+		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs("#" + PortFieldID(r.Key, "source") + ", #" + PortFieldID(r.Key, "location"))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products/form.templ`, Line: 81, Col: 91}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "\" hx-swap=\"innerHTML\"></datalist> <button type=\"button\" class=\"btn btn-link\" data-remove-row aria-label=\"Remove this output port\">Remove</button></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
