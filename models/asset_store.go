@@ -233,21 +233,32 @@ func (s *Store) RecentObservations(ctx context.Context, assetID uint, from time.
 }
 
 // PortAssets finds the crawled asset at each port that names a source, by
-// the port's position; a port whose asset was never seen is absent.
+// the port's position; a port whose asset was never seen is absent. One
+// query for all ports.
 func (s *Store) PortAssets(ctx context.Context, ports []OutputPort) (map[int]Asset, error) {
+	var sourceIDs []uint
+	var keys []string
+	for _, port := range ports {
+		if port.SourceID != nil {
+			sourceIDs, keys = append(sourceIDs, *port.SourceID), append(keys, port.Location)
+		}
+	}
 	out := map[int]Asset{}
+	if len(sourceIDs) == 0 {
+		return out, nil
+	}
+	var found []Asset
+	if err := s.db.WithContext(ctx).Where("source_id IN ? AND key IN ?", sourceIDs, keys).Find(&found).Error; err != nil {
+		return nil, internal("port assets", err)
+	}
 	for i, port := range ports {
 		if port.SourceID == nil {
 			continue
 		}
-		var a Asset
-		err := s.db.WithContext(ctx).Where("source_id = ? AND key = ?", *port.SourceID, port.Location).Take(&a).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-		case err != nil:
-			return nil, internal("port asset", err)
-		default:
-			out[i] = a
+		for _, a := range found {
+			if a.SourceID == *port.SourceID && a.Key == port.Location {
+				out[i] = a
+			}
 		}
 	}
 	return out, nil
