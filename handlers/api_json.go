@@ -125,9 +125,32 @@ type productJSON struct {
 	Tags           []string            `json:"tags"`
 	FreshnessSLA   models.FreshnessSLA `json:"freshness_sla"`
 	OutputPorts    []models.PortInput  `json:"output_ports,omitempty"`
+	Health         healthJSON          `json:"health"`
 	URL            string              `json:"url"`
 	CreatedAt      time.Time           `json:"created_at"`
 	UpdatedAt      time.Time           `json:"updated_at"`
+}
+
+// healthJSON is a product's health as the crawlers last saw its ports.
+type healthJSON struct {
+	Freshness    string     `json:"freshness"` // fresh, stale, unknown, no SLA
+	LastChangeAt *time.Time `json:"last_change_at"`
+	MeasuredBy   string     `json:"last_change_measured_by,omitempty"`
+	StaleSince   *time.Time `json:"stale_since,omitempty"`
+	ReadsPerDay  *float64   `json:"reads_per_day"`
+	SizeBytes    *int64     `json:"size_bytes"`
+	CrawledPorts int        `json:"crawled_ports"`
+	PortsGone    int        `json:"ports_gone"`
+}
+
+func toHealthJSON(p *models.Product, now time.Time) healthJSON {
+	h := healthJSON{Freshness: p.FreshnessAt(now), LastChangeAt: p.Health.LastChange, MeasuredBy: p.Health.How,
+		ReadsPerDay: p.Health.ReadsPerDay, SizeBytes: p.Health.SizeBytes, CrawledPorts: p.Health.Ports, PortsGone: p.Health.Gone}
+	if h.Freshness == models.Stale {
+		at := p.StaleAt()
+		h.StaleSince = &at
+	}
+	return h
 }
 
 func toProductJSON(p *models.Product) productJSON {
@@ -138,6 +161,6 @@ func toProductJSON(p *models.Product) productJSON {
 	}
 	return productJSON{Domain: in.Domain, Slug: p.Slug, Name: p.Name, Owner: p.Owner, Description: p.Description,
 		Purpose: p.Purpose, Status: p.Status, Classification: p.Classification, ContainsPII: p.ContainsPII,
-		Tags: tags, FreshnessSLA: p.FreshnessSLA, OutputPorts: in.OutputPorts,
+		Tags: tags, FreshnessSLA: p.FreshnessSLA, OutputPorts: in.OutputPorts, Health: toHealthJSON(p, time.Now()),
 		URL: fmt.Sprintf("/api/v1/products/%s/%s", in.Domain, p.Slug), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }

@@ -147,6 +147,9 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 		log.Warn("crawl failed", "duration_ms", time.Since(start).Milliseconds(), "reason", reason, "error", message, "cause", cause(err))
 		return
 	}
+	if err := c.store.RefreshSourceHealth(context.Background(), src.ID); err != nil {
+		log.Error("refresh product health", "error", err)
+	}
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
 		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
 }

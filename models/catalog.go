@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 	"sync"
@@ -226,7 +227,7 @@ func (snap *catalogSnapshot) filter(f ProductFilter) ProductPage {
 
 // match returns the positions of the products matching f's criteria.
 func (snap *catalogSnapshot) match(f ProductFilter) []int32 {
-	key := ProductFilter{Q: strings.ToLower(f.Q), Domain: f.Domain, Status: f.Status, Classification: f.Classification}
+	key := ProductFilter{Q: strings.ToLower(f.Q), Domain: f.Domain, Status: f.Status, Classification: f.Classification, Sort: f.Sort}
 	snap.matchesMu.Lock()
 	matches, ok := snap.matches[key]
 	snap.matchesMu.Unlock()
@@ -251,6 +252,7 @@ func (snap *catalogSnapshot) match(f ProductFilter) []int32 {
 		}
 		matches = append(matches, int32(i))
 	}
+	snap.sortMatches(matches, f.Sort)
 	snap.matchesMu.Lock()
 	if len(snap.matches) >= maxRememberedFilters {
 		clear(snap.matches) // crude but bounded; a new snapshot starts empty anyway
@@ -260,6 +262,42 @@ func (snap *catalogSnapshot) match(f ProductFilter) []int32 {
 	return matches
 }
 
+// sortMatches orders matching positions (by name already) by a health
+// figure; a stable sort keeps name order among equals, and products without
+// the figure go last. "stale" orders by the moment the SLA breaks, which
+// does not move with the clock, so a remembered order stays right.
+func (snap *catalogSnapshot) sortMatches(matches []int32, by string) {
+	if by == "" {
+		return
+	}
+	key := func(i int32) (float64, bool) {
+		p := &snap.products[i]
+		switch by {
+		case "stale":
+			if at := p.StaleAt(); !at.IsZero() {
+				return float64(at.Unix()), true
+			}
+		case "reads":
+			if p.Health.ReadsPerDay != nil {
+				return -*p.Health.ReadsPerDay, true
+			}
+		case "size":
+			if p.Health.SizeBytes != nil {
+				return -float64(*p.Health.SizeBytes), true
+			}
+		}
+		return 0, false
+	}
+	sort.SliceStable(matches, func(a, b int) bool {
+		ka, oka := key(matches[a])
+		kb, okb := key(matches[b])
+		if oka != okb {
+			return oka
+		}
+		return oka && ka < kb
+	})
+}
+
 // loadProducts reads every product without output ports.
 func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 	var n int
@@ -267,7 +305,7 @@ func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 		return nil, err
 	}
 	rows, err := s.sqlDB.QueryContext(ctx, `SELECT id, domain_id, slug, name, owner, description, purpose, status,
-		classification, contains_pii, tags, freshness_sla_minutes, search_text, created_at, updated_at FROM products`)
+		classification, contains_pii, tags, freshness_sla_minutes, search_text, created_at, updated_at, health FROM products`)
 	if err != nil {
 		return nil, err
 	}
@@ -275,9 +313,13 @@ func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 	products := make([]Product, 0, n+n/8)
 	for rows.Next() {
 		var p Product
+		var health string
 		if err := rows.Scan(&p.ID, &p.DomainID, &p.Slug, &p.Name, &p.Owner, &p.Description, &p.Purpose, &p.Status,
-			&p.Classification, &p.ContainsPII, &p.Tags, &p.FreshnessSLA, &p.SearchText, &p.CreatedAt, &p.UpdatedAt); err != nil {
+			&p.Classification, &p.ContainsPII, &p.Tags, &p.FreshnessSLA, &p.SearchText, &p.CreatedAt, &p.UpdatedAt, &health); err != nil {
 			return nil, err
+		}
+		if health != "{}" && health != "" {
+			_ = json.Unmarshal([]byte(health), &p.Health) // written by refreshHealth; a bad value shows as unknown
 		}
 		products = append(products, p)
 	}

@@ -144,3 +144,48 @@ func trend(last, prev int64) string {
 	}
 	return "flat"
 }
+
+// HealthSummary is what the product list shows and sorts by, kept on the
+// product and refreshed after each crawl of a source its ports name.
+type HealthSummary struct {
+	LastChange  *time.Time `json:"last_change,omitempty"`
+	How         string     `json:"how,omitempty"`
+	ReadsPerDay *float64   `json:"reads_per_day,omitempty"`
+	SizeBytes   *int64     `json:"size_bytes,omitempty"`
+	Ports       int        `json:"ports,omitempty"`
+	Seen        int        `json:"seen,omitempty"`
+	Gone        int        `json:"gone,omitempty"`
+}
+
+// Summary keeps what the list needs of a product's health.
+func (h ProductHealth) Summary() HealthSummary {
+	sum := HealthSummary{LastChange: h.Freshness.LastChange, How: h.Freshness.How, SizeBytes: h.SizeBytes,
+		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone}
+	if h.Usage.Known {
+		r := h.Usage.ReadsPerDay
+		sum.ReadsPerDay = &r
+	}
+	return sum
+}
+
+// FreshnessAt is the product's freshness state at now, from its summary.
+func (p *Product) FreshnessAt(now time.Time) string {
+	switch {
+	case p.FreshnessSLA == 0:
+		return NoSLA
+	case p.Health.LastChange == nil:
+		return FreshnessUnknown
+	case now.After(p.StaleAt()):
+		return Stale
+	}
+	return Fresh
+}
+
+// StaleAt is when the product breaks its SLA without a new change (zero
+// when there is no SLA or no change seen).
+func (p *Product) StaleAt() time.Time {
+	if p.FreshnessSLA == 0 || p.Health.LastChange == nil {
+		return time.Time{}
+	}
+	return p.Health.LastChange.Add(time.Duration(p.FreshnessSLA) * time.Minute)
+}

@@ -164,6 +164,20 @@ func migrations() []*gormigrate.Migration {
 			type OutputPort struct{ SourceID *uint }
 			return tx.Migrator().DropColumn(&OutputPort{}, "SourceID")
 		},
+	}, {
+		// A product keeps a summary of its health for the list to show and
+		// sort by.
+		ID: "0005_product_health",
+		Migrate: func(tx *gorm.DB) error {
+			type Product struct {
+				Health string `gorm:"type:text;not null;default:'{}'"`
+			}
+			return tx.Migrator().AddColumn(&Product{}, "Health")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			type Product struct{ Health string }
+			return tx.Migrator().DropColumn(&Product{}, "Health")
+		},
 	}}
 }
 

@@ -24,6 +24,8 @@ type Product struct {
 	Tags           StringList   `gorm:"type:text;not null" json:"tags"`
 	FreshnessSLA   FreshnessSLA `gorm:"column:freshness_sla_minutes;not null;default:0" json:"freshness_sla"`
 	OutputPorts    []OutputPort `gorm:"constraint:OnDelete:CASCADE" json:"output_ports"`
+	// Health is refreshed from the crawled assets of the ports.
+	Health HealthSummary `gorm:"serializer:json;type:text;not null;default:'{}'" json:"-"`
 	// SearchText is a lower-cased concatenation of the searchable fields, so a
 	// text filter is one LIKE over one column on every database.
 	SearchText string    `gorm:"type:text;not null" json:"-"`

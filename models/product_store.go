@@ -18,9 +18,16 @@ type ProductFilter struct {
 	Domain         string `query:"domain"`
 	Status         string `query:"status"`
 	Classification string `query:"classification"`
-	Page           int    `query:"page"`
-	PerPage        int    `query:"per_page"`
+	// Sort is name (default), stale (closest to or furthest past its SLA
+	// first), reads (most read first) or size (largest first); products
+	// without the figure come last.
+	Sort    string `query:"sort"`
+	Page    int    `query:"page"`
+	PerPage int    `query:"per_page"`
 }
+
+// ProductSorts are the product list's orders.
+func ProductSorts() []string { return []string{"name", "stale", "reads", "size"} }
 
 // Normalize trims the filter and clamps paging to sane bounds.
 func (f *ProductFilter) Normalize() {
@@ -31,6 +38,10 @@ func (f *ProductFilter) Normalize() {
 	f.Domain = strings.ToLower(strings.TrimSpace(f.Domain))
 	f.Status = strings.ToLower(strings.TrimSpace(f.Status))
 	f.Classification = strings.ToLower(strings.TrimSpace(f.Classification))
+	f.Sort = strings.ToLower(strings.TrimSpace(f.Sort))
+	if f.Sort == "name" {
+		f.Sort = ""
+	}
 	if f.Page < 1 {
 		f.Page = 1
 	}
@@ -50,6 +61,9 @@ func (f *ProductFilter) Validate() FieldErrors {
 	}
 	if f.Classification != "" && !oneOf(f.Classification, Classifications()) {
 		errs.Add("classification", "Unknown classification; use one of: "+strings.Join(Classifications(), ", ")+".")
+	}
+	if f.Sort != "" && !oneOf(f.Sort, ProductSorts()) {
+		errs.Add("sort", "Sort by one of: "+strings.Join(ProductSorts(), ", ")+".")
 	}
 	return errs
 }
@@ -218,6 +232,9 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 		if err := savePorts(tx, prod); err != nil {
 			return err
 		}
+		if err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -270,6 +287,9 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if err := savePorts(tx, prod); err != nil {
+			return err
+		}
+		if err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())

@@ -300,7 +300,7 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 	if !p.CanManageSources(src.Domain) {
 		return Errorf(EFORBIDDEN, "Only admins and the owners of %s can delete its sources.", src.Domain.Name)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var running int64
 		tx.Model(&CrawlRun{}).Where("source_id = ? AND status = ?", src.ID, RunRunning).Count(&running)
 		if running > 0 {
@@ -318,7 +318,14 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 			}
 		}
 		// Ports keep their location; they just no longer name the source.
+		var products []uint
+		if err := tx.Model(&OutputPort{}).Distinct("product_id").Where("source_id = ?", src.ID).Pluck("product_id", &products).Error; err != nil {
+			return err
+		}
 		if err := tx.Model(&OutputPort{}).Where("source_id = ?", src.ID).Update("source_id", nil).Error; err != nil {
+			return err
+		}
+		if err := refreshHealth(tx, products, s.now()); err != nil {
 			return err
 		}
 		if err := tx.Delete(&Source{}, src.ID).Error; err != nil {

@@ -110,12 +110,34 @@ func TestPortsNameTheirSource(t *testing.T) {
 		t.Errorf("today's bar: %q", title)
 	}
 
+	// The list shows it compactly and sorts by it.
+	list := omar.get("/products?q=shop+orders")
+	if row := list.texts("#results tbody tr"); len(row) != 1 || !strings.Contains(row[0], "fresh") || !strings.Contains(row[0], "/day") {
+		t.Errorf("list row: %q", row)
+	}
+	if other := omar.get("/products?q=payments").texts("#results tbody tr td.health"); len(other) != 1 || other[0] != "not crawled" {
+		t.Errorf("a product without crawled ports: %q", other)
+	}
+	if first := omar.get("/products?sort=size").texts("#results tbody tr td:first-child a"); len(first) == 0 || first[0] != "Shop orders" {
+		t.Errorf("largest first: %q", first)
+	}
+	// A hand-edited unknown sort shows the list by name; the API refuses it.
+	if first := omar.get("/products?sort=popularity").texts("#results tbody tr td:first-child a"); len(first) == 0 || first[0] != "Abandoned carts" {
+		t.Errorf("unknown sort on the page: %q", first)
+	}
+	if status, body := app.apiAs(t, "vera@example.com", "viewer").call(http.MethodGet, "/api/v1/products?sort=popularity", nil); status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown sort in the API: %d %v", status, body)
+	}
+
 	// The API shows and takes the source by slug or id.
 	client := app.apiAs(t, "ada@example.com", "admin")
 	status, body := client.call(http.MethodGet, "/api/v1/products/checkout/shop-orders", nil)
 	portsJSON, _ := body["output_ports"].([]any)
 	if status != http.StatusOK || len(portsJSON) != 2 || portsJSON[0].(map[string]any)["source"] != "shop" {
 		t.Errorf("API product: %d %v", status, body["output_ports"])
+	}
+	if health, _ := body["health"].(map[string]any); health["freshness"] != "fresh" || health["reads_per_day"] == nil || health["crawled_ports"] != float64(2) {
+		t.Errorf("API health: %v", body["health"])
 	}
 	status, body = client.call(http.MethodPatch, "/api/v1/products/checkout/shop-orders", map[string]any{
 		"output_ports": []map[string]any{{"name": "orders", "type": "table", "location": "public.orders", "source": itoa(src.ID)}}})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views/sources"
 )
 
 // chartBar is one day of the reads chart, in SVG units.
@@ -82,3 +83,5 @@ func perDay(v float64) string {
 func chartLabel(u models.Usage) string {
 	return fmt.Sprintf("Reads per day over the last 30 days: %d in total", u.Last30)
 }
+
+func sizeText(n int64) string { return sources.Bytes(&n) }

@@ -19,6 +19,12 @@ type ListData struct {
 	Results   models.ProductPage
 	Domains   []models.Domain
 	CanCreate bool
+	Now       time.Time
+}
+
+func sortOptions() []views.Option {
+	return []views.Option{{Value: "", Label: "By name"}, {Value: "stale", Label: "Stale first"},
+		{Value: "reads", Label: "Most read"}, {Value: "size", Label: "Largest"}}
 }
 
 // pageURL is the list URL for the current filter at another page, so that
@@ -37,6 +43,9 @@ func (d ListData) pageURL(page int) string {
 	}
 	if f.Classification != "" {
 		v.Set("classification", f.Classification)
+	}
+	if f.Sort != "" {
+		v.Set("sort", f.Sort)
 	}
 	if f.PerPage != 0 && f.PerPage != 50 {
 		v.Set("per_page", strconv.Itoa(f.PerPage))

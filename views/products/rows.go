@@ -3,7 +3,9 @@ package products
 import (
 	"context"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/meshport/meshport/models"
@@ -15,7 +17,7 @@ import (
 // fmt.Sprint call, and this loop, fifty rows of six values on the most
 // visited page, made that a fifth of the page's CPU. Every value still goes
 // through templ.EscapeString; nothing from users is written raw.
-func resultRows(items []models.Product) templ.Component {
+func resultRows(items []models.Product, now time.Time) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		b := &stickyWriter{w: w}
 		for i := range items {
@@ -43,10 +45,37 @@ func resultRows(items []models.Product) templ.Component {
 			writeBadge(b, p.Status, models.Statuses())
 			b.WriteString(`</td><td>`)
 			writeBadge(b, p.Classification, models.Classifications())
+			b.WriteString(`</td><td class="health">`)
+			writeHealth(b, p, now)
 			b.WriteString(`</td></tr>`)
 		}
 		return b.err
 	})
+}
+
+// writeHealth is the compact health of a list row: freshness against the
+// SLA, reads per day and size, for products whose ports are crawled.
+func writeHealth(b *stickyWriter, p *models.Product, now time.Time) {
+	h := &p.Health
+	if h.Ports == 0 {
+		b.WriteString(`<span class="muted small">not crawled</span>`)
+		return
+	}
+	state := p.FreshnessAt(now)
+	class := state
+	if state == models.NoSLA {
+		class = "none"
+	}
+	b.WriteString(`<span class="badge badge-health-` + class + `">` + templ.EscapeString(state) + `</span>`)
+	if h.ReadsPerDay != nil {
+		b.WriteString(` <span class="small" title="reads per day">` + perDay(*h.ReadsPerDay) + `/day</span>`)
+	}
+	if h.SizeBytes != nil {
+		b.WriteString(` <span class="muted small">` + templ.EscapeString(sizeText(*h.SizeBytes)) + `</span>`)
+	}
+	if h.Gone > 0 {
+		b.WriteString(` <span class="badge badge-port-gone">` + strconv.Itoa(h.Gone) + ` gone</span>`)
+	}
 }
 
 // stickyWriter writes strings until the first error and keeps it, so the

@@ -1,0 +1,84 @@
+package models_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/storetest"
+)
+
+func TestProductListHealthAndSorts(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		c := newClock()
+		s = withSources(t, withClock(s, c))
+		createDomain(t, s, "Sales", "sales-team")
+		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+		mustOK(t, err, "source")
+		product := func(name, table, sla string) {
+			in := productInput("sales", name)
+			in.FreshnessSLA = sla
+			in.OutputPorts = []models.PortInput{{Name: "main", Type: "table", Location: table, Source: "sales-db"}}
+			_, err := s.CreateProduct(ctx, admin, in)
+			mustOK(t, err, "product "+name)
+		}
+		product("Alpha", "s.small", "1h")
+		product("Beta", "s.big", "48h")
+		product("Gamma", "s.never", "1h") // its table is never crawled
+		_, err = s.CreateProduct(ctx, admin, productInput("sales", "Delta"))
+		mustOK(t, err, "product without crawled ports")
+
+		table := func(name string, size, reads, writes int64) connectors.Observation {
+			return connectors.Observation{Schema: "s", Name: name, Kind: connectors.Table, SizeBytes: i64(size),
+				SeqScans: i64(reads), IdxScans: i64(0), Inserts: i64(writes), Updates: i64(0), Deletes: i64(0)}
+		}
+		crawl := func(obs ...connectors.Observation) {
+			crawlOnce(t, s, src, connectors.Snapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
+			mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "refresh health")
+		}
+		crawl(table("small", 100, 0, 0), table("big", 9000, 0, 0))
+		c.Advance(2 * time.Hour)
+		crawl(table("small", 100, 50, 1), table("big", 9000, 2, 1)) // both written now, small read more
+
+		names := func(sort string) []string {
+			t.Helper()
+			page, err := s.ListProducts(ctx, models.ProductFilter{Sort: sort})
+			mustOK(t, err, "list "+sort)
+			var out []string
+			for _, p := range page.Items {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		for sort, want := range map[string][]string{
+			"":      {"Alpha", "Beta", "Delta", "Gamma"},
+			"size":  {"Beta", "Alpha", "Delta", "Gamma"},
+			"reads": {"Alpha", "Beta", "Delta", "Gamma"},
+			"stale": {"Alpha", "Beta", "Delta", "Gamma"}, // Alpha breaks its 1h SLA first
+		} {
+			if got := names(sort); !sameList(got, want) {
+				t.Errorf("sort %q: %v, want %v", sort, got, want)
+			}
+		}
+		page, _ := s.ListProducts(ctx, models.ProductFilter{})
+		byName := map[string]models.Product{}
+		for _, p := range page.Items {
+			byName[p.Name] = p
+		}
+		if a := byName["Alpha"]; a.FreshnessAt(c.Now()) != models.Fresh || a.Health.SizeBytes == nil || *a.Health.SizeBytes != 100 {
+			t.Errorf("Alpha health %+v", a.Health)
+		}
+		if g := byName["Gamma"]; g.Health.Ports != 1 || g.Health.Seen != 0 || g.FreshnessAt(c.Now()) != models.FreshnessUnknown {
+			t.Errorf("Gamma health %+v", g.Health)
+		}
+		c.Advance(90 * time.Minute)
+		if a, _ := s.GetProduct(ctx, "sales", "alpha"); a.FreshnessAt(c.Now()) != models.Stale {
+			t.Errorf("Alpha after its SLA: %s", a.FreshnessAt(c.Now()))
+		}
+		if f := (models.ProductFilter{Sort: "popularity"}); f.Validate()["sort"] == "" {
+			t.Error("an unknown sort is accepted")
+		}
+	})
+}
