@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
@@ -22,7 +23,11 @@ func (s *Server) domainShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	health, err := s.store.DomainHealth(ctx, d.Slug, time.Now())
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, domains.Show(domains.ShowData{
-		Page: s.page(c, d.Name, "domains"), Domain: *d, Products: prods.Items, Total: prods.Total, Audit: audit,
+		Page: s.page(c, d.Name, "domains"), Domain: *d, Products: prods.Items, Total: prods.Total, Audit: audit, Health: health,
 	}))
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -72,4 +73,56 @@ func (s *Store) RefreshSourceHealth(ctx context.Context, sourceID uint) error {
 		return nil
 	}
 	return internal("refresh health", s.writeCatalog(ctx, func(tx *gorm.DB) error { return refreshHealth(tx, ids, s.now()) }))
+}
+
+// HealthCounts sums the health of a set of products.
+type HealthCounts struct {
+	Fresh, Stale, Unknown, NoSLA, NotCrawled int
+	SizeBytes                                int64
+	// StaleProducts are the stale ones, longest overdue first (at most 10).
+	StaleProducts []Product
+}
+
+// DomainHealth counts the domain's products by freshness, from the catalog.
+func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Time) (HealthCounts, error) {
+	snap, err := s.catalog(ctx)
+	if err != nil {
+		return HealthCounts{}, err
+	}
+	d, ok := snap.bySlug[domainSlug]
+	if !ok {
+		return HealthCounts{}, Errorf(ENOTFOUND, "There is no domain %q.", truncate(domainSlug, 63))
+	}
+	var c HealthCounts
+	for i := range snap.products {
+		p := &snap.products[i]
+		if p.DomainID != d.ID {
+			continue
+		}
+		if p.Health.SizeBytes != nil {
+			c.SizeBytes += *p.Health.SizeBytes
+		}
+		if p.Health.Ports == 0 {
+			c.NotCrawled++
+			continue
+		}
+		switch p.FreshnessAt(now) {
+		case Fresh:
+			c.Fresh++
+		case Stale:
+			c.Stale++
+			c.StaleProducts = append(c.StaleProducts, *p)
+		case NoSLA:
+			c.NoSLA++
+		default:
+			c.Unknown++
+		}
+	}
+	sort.SliceStable(c.StaleProducts, func(i, j int) bool {
+		return c.StaleProducts[i].StaleAt().Before(c.StaleProducts[j].StaleAt())
+	})
+	if len(c.StaleProducts) > 10 {
+		c.StaleProducts = c.StaleProducts[:10]
+	}
+	return c, nil
 }

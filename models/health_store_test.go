@@ -77,6 +77,15 @@ func TestProductListHealthAndSorts(t *testing.T) {
 		if a, _ := s.GetProduct(ctx, "sales", "alpha"); a.FreshnessAt(c.Now()) != models.Stale {
 			t.Errorf("Alpha after its SLA: %s", a.FreshnessAt(c.Now()))
 		}
+		counts, err := s.DomainHealth(ctx, "sales", c.Now())
+		mustOK(t, err, "domain health")
+		if counts.Fresh != 1 || counts.Stale != 1 || counts.Unknown != 1 || counts.NotCrawled != 1 || counts.SizeBytes != 9100 ||
+			len(counts.StaleProducts) != 1 || counts.StaleProducts[0].Name != "Alpha" {
+			t.Errorf("domain health %+v", counts)
+		}
+		if _, err := s.DomainHealth(ctx, "nope", c.Now()); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("unknown domain: %v", err)
+		}
 		if f := (models.ProductFilter{Sort: "popularity"}); f.Validate()["sort"] == "" {
 			t.Error("an unknown sort is accepted")
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
+	"github.com/meshport/meshport/views/sources"
 )
 
 // ListData is the domain list page.
@@ -21,7 +22,10 @@ type ShowData struct {
 	Products []models.Product
 	Total    int64
 	Audit    []models.AuditEntry
+	Health   models.HealthCounts
 }
+
+func sizeText(n int64) string { return sources.Bytes(&n) }
 
 // FormData is the create/edit form, with the user's values and errors.
 type FormData struct {
