@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/views/pages"
@@ -12,5 +13,9 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.Home(pages.HomeData{Page: s.page(c, "Overview", "home"), Dash: dash}))
+	health, err := s.store.DomainHealth(c.Request().Context(), "", time.Now())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.Home(pages.HomeData{Page: s.page(c, "Overview", "home"), Dash: dash, Health: health}))
 }

@@ -83,20 +83,25 @@ type HealthCounts struct {
 	StaleProducts []Product
 }
 
-// DomainHealth counts the domain's products by freshness, from the catalog.
+// DomainHealth counts the domain's products by freshness, from the
+// catalog; an empty slug counts every product.
 func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Time) (HealthCounts, error) {
 	snap, err := s.catalog(ctx)
 	if err != nil {
 		return HealthCounts{}, err
 	}
-	d, ok := snap.bySlug[domainSlug]
-	if !ok {
-		return HealthCounts{}, Errorf(ENOTFOUND, "There is no domain %q.", truncate(domainSlug, 63))
+	var domainID uint
+	if domainSlug != "" {
+		d, ok := snap.bySlug[domainSlug]
+		if !ok {
+			return HealthCounts{}, Errorf(ENOTFOUND, "There is no domain %q.", truncate(domainSlug, 63))
+		}
+		domainID = d.ID
 	}
 	var c HealthCounts
 	for i := range snap.products {
 		p := &snap.products[i]
-		if p.DomainID != d.ID {
+		if domainID != 0 && p.DomainID != domainID {
 			continue
 		}
 		if p.Health.SizeBytes != nil {

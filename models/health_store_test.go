@@ -83,6 +83,14 @@ func TestProductListHealthAndSorts(t *testing.T) {
 			len(counts.StaleProducts) != 1 || counts.StaleProducts[0].Name != "Alpha" {
 			t.Errorf("domain health %+v", counts)
 		}
+		createDomain(t, s, "Finance", "finance-team")
+		_, err = s.CreateProduct(ctx, admin, productInput("finance", "Ledger"))
+		mustOK(t, err, "product in another domain")
+		all, err := s.DomainHealth(ctx, "", c.Now())
+		mustOK(t, err, "portal health")
+		if all.Fresh != 1 || all.Stale != 1 || all.Unknown != 1 || all.NotCrawled != 2 {
+			t.Errorf("portal health %+v", all)
+		}
 		if _, err := s.DomainHealth(ctx, "nope", c.Now()); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Errorf("unknown domain: %v", err)
 		}

@@ -125,6 +125,9 @@ func TestPortsNameTheirSource(t *testing.T) {
 	if counts := text(omar.get("/domains/checkout").Doc.Find("#health-counts")); !strings.Contains(counts, "1 fresh") || !strings.Contains(counts, "0 stale") || !strings.Contains(counts, "3 not crawled") {
 		t.Errorf("domain health: %q", counts)
 	}
+	if stats := text(omar.get("/").Doc.Find("#health-stats")); !strings.Contains(stats, "1 fresh") || !strings.Contains(stats, "0 stale") {
+		t.Errorf("home health: %q", stats)
+	}
 	// A hand-edited unknown sort shows the list by name; the API refuses it.
 	if first := omar.get("/products?sort=popularity").texts("#results tbody tr td:first-child a"); len(first) == 0 || first[0] != "Abandoned carts" {
 		t.Errorf("unknown sort on the page: %q", first)

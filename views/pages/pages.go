@@ -11,8 +11,9 @@ import (
 
 // HomeData is the dashboard.
 type HomeData struct {
-	Page views.Page
-	Dash models.Dashboard
+	Page   views.Page
+	Dash   models.Dashboard
+	Health models.HealthCounts
 }
 
 // LoginData is the local development sign-in page.
@@ -47,4 +48,18 @@ type SignInProblemData struct {
 	Heading  string
 	Message  string
 	RetryURL string
+}
+
+func productPath(p models.Product) string {
+	if p.Domain == nil {
+		return "/products"
+	}
+	return "/products/" + p.Domain.Slug + "/" + p.Slug
+}
+
+func domainName(p models.Product) string {
+	if p.Domain == nil {
+		return ""
+	}
+	return p.Domain.Name
 }
