@@ -227,3 +227,22 @@ func (s *Store) GetRun(ctx context.Context, id uint) (*CrawlRun, error) {
 	}
 	return &run, internal("get run", err)
 }
+
+// PruneObservations deletes observations older than keep, in batches so a
+// large backlog does not hold one long transaction. Assets keep their
+// derived figures (and 60 days of daily reads) whatever is pruned.
+func (s *Store) PruneObservations(ctx context.Context, keep time.Duration) (int64, error) {
+	cutoff := s.now().Add(-keep)
+	var total int64
+	for {
+		res := s.db.WithContext(ctx).Where("id IN (?)",
+			s.db.Model(&AssetObservation{}).Select("id").Where("at < ?", cutoff).Limit(5000)).Delete(&AssetObservation{})
+		if res.Error != nil {
+			return total, internal("prune observations", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < 5000 {
+			return total, nil
+		}
+	}
+}

@@ -201,3 +201,28 @@ func TestClaimRunOncePerSourceAndTick(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneObservations(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		c := newClock()
+		s = withSources(t, withClock(s, c))
+		createDomain(t, s, "Sales", "sales-team")
+		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+		mustOK(t, err, "source")
+		snap := connectors.Snapshot{Assets: []connectors.Observation{{Schema: "s", Name: "t", Kind: connectors.Table, SizeBytes: i64(1)}}}
+		crawlOnce(t, s, src, snap)
+		c.Advance(300 * 24 * time.Hour)
+		crawlOnce(t, s, src, snap)
+		c.Advance(200 * 24 * time.Hour)
+		crawlOnce(t, s, src, snap)
+		n, err := s.PruneObservations(ctx, 400*24*time.Hour)
+		mustOK(t, err, "prune")
+		if n != 1 || countRows(t, s, "asset_observations") != 2 {
+			t.Errorf("pruned %d, %d left; want 1 pruned and 2 left", n, countRows(t, s, "asset_observations"))
+		}
+		if countRows(t, s, "assets") != 1 {
+			t.Error("pruning touched the assets")
+		}
+	})
+}

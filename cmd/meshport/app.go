@@ -107,6 +107,10 @@ func (a *App) addJobs(sessions models.SessionLifetime) error {
 		}},
 		{"source-schedules", "@every 30s", a.Sources.Sync},
 		{"interrupted-crawls", "@every 1m", a.Sources.InterruptOrphans},
+		{"observation-retention", "@daily", func(ctx context.Context) error {
+			_, err := a.Store.PruneObservations(ctx, a.Config.ObservationRetention)
+			return err
+		}},
 	}
 	for _, j := range jobs {
 		if err := a.Scheduler.Add(j.name, j.spec, j.fn); err != nil {

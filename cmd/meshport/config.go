@@ -46,6 +46,7 @@ type Config struct {
 	CrawlParallel        int
 	CrawlTimeout         time.Duration
 	DemoWarehouse        bool
+	ObservationRetention time.Duration
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -79,6 +80,7 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.SourcesAllowLoopback, "sources-allow-loopback", "", "true lets sources on this machine (loopback) be registered; default true with --dev, else false (MESHPORT_SOURCES_ALLOW_LOOPBACK)")
 	fs.StringVar(&cfg.SourcesFileRoots, "sources-file-roots", "", "comma-separated folders under which SQLite files and file trees may be registered; none: file sources are off (MESHPORT_SOURCES_FILE_ROOTS)")
 	fs.BoolVar(&cfg.DemoWarehouse, "demo-warehouse", true, "with --dev and a SQLite database, register a small demo SQLite source beside it and crawl it once (MESHPORT_DEMO_WAREHOUSE)")
+	fs.DurationVar(&cfg.ObservationRetention, "observation-retention", 400*24*time.Hour, "how long each crawl's raw observations are kept; assets keep their figures (MESHPORT_OBSERVATION_RETENTION)")
 	fs.IntVar(&cfg.CrawlParallel, "crawl-parallel", 4, "how many sources are crawled at once (MESHPORT_CRAWL_PARALLEL)")
 	fs.DurationVar(&cfg.CrawlTimeout, "crawl-timeout", 30*time.Minute, "longest a crawl may take (MESHPORT_CRAWL_TIMEOUT)")
 }
@@ -141,6 +143,9 @@ func (c *Config) validateSources() []string {
 	}
 	if c.CrawlParallel < 1 || c.CrawlParallel > 64 {
 		problems = append(problems, "MESHPORT_CRAWL_PARALLEL must be from 1 to 64")
+	}
+	if c.ObservationRetention < 24*time.Hour*90 {
+		problems = append(problems, "MESHPORT_OBSERVATION_RETENTION must be at least 2160h (90 days): health and trends read that far back")
 	}
 	if c.CrawlTimeout < time.Minute {
 		problems = append(problems, "MESHPORT_CRAWL_TIMEOUT must be at least 1m")

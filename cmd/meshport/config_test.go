@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigSignInChoices(t *testing.T) {
@@ -51,6 +52,7 @@ func TestConfigSignInChoices(t *testing.T) {
 		{"redirect URL on the API", func(c *Config) {
 			c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = "https://l.example.com", "m", "https://m.example.com/api/v1/cb"
 		}, "needs a path of its own"},
+		{"observations kept too short", func(c *Config) { c.Dev, c.ObservationRetention = true, 24*time.Hour }, "MESHPORT_OBSERVATION_RETENTION"},
 		{"post-logout URL not a URL", func(c *Config) {
 			c.OIDCIssuer, c.OIDCClientID, c.BaseURL, c.OIDCPostLogoutURL = "https://l.example.com", "m", "https://m.example.com", "/bye"
 		}, "MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL"},
