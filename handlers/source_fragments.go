@@ -10,7 +10,7 @@ import (
 // sourceConnectionFields swaps the connection fields when the kind changes.
 func (s *Server) sourceConnectionFields(c echo.Context) error {
 	kind := c.QueryParam("kind")
-	if !isKind(kind) {
+	if !models.IsSourceKind(kind) {
 		kind = string(connectors.Postgres)
 	}
 	data := sources.FormData{Form: sources.FormValues{Kind: kind}}

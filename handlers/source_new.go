@@ -11,7 +11,7 @@ import (
 
 func (s *Server) sourceNew(c echo.Context) error {
 	kind := c.QueryParam("kind")
-	if !isKind(kind) {
+	if !models.IsSourceKind(kind) {
 		kind = string(connectors.Postgres)
 	}
 	values := sources.FormValues{Kind: kind, Domain: c.QueryParam("domain"), Schedule: "0 2 * * *", TimeZone: "UTC", Enabled: true}
@@ -23,13 +23,4 @@ func (s *Server) sourceNew(c echo.Context) error {
 		return models.Errorf(models.EFORBIDDEN, "Only admins and domain owners register sources, and you own no active domain.")
 	}
 	return s.render(c, http.StatusOK, sources.Form(data))
-}
-
-func isKind(kind string) bool {
-	for _, k := range connectors.Kinds() {
-		if string(k) == kind {
-			return true
-		}
-	}
-	return false
 }

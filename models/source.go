@@ -95,7 +95,7 @@ func (in *SourceInput) Validate(dsnRequired bool) FieldErrors {
 		errs.Add("domain", "Choose the domain that owns this source.")
 	}
 	kind := connectors.Kind(in.Kind)
-	if !isSourceKind(kind) {
+	if !IsSourceKind(string(kind)) {
 		errs.Add("kind", "Choose PostgreSQL, MySQL/MariaDB, SQLite or files.")
 	} else if in.DSN != "" || dsnRequired {
 		if msg := dsnProblem(kind, in.DSN); msg != "" {
@@ -125,9 +125,10 @@ func (in *SourceInput) Validate(dsnRequired bool) FieldErrors {
 	return errs
 }
 
-func isSourceKind(k connectors.Kind) bool {
+// IsSourceKind reports whether kind names a connector.
+func IsSourceKind(kind string) bool {
 	for _, known := range connectors.Kinds() {
-		if k == known {
+		if kind == string(known) {
 			return true
 		}
 	}

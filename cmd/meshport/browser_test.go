@@ -42,6 +42,23 @@ func newChromium(t *testing.T) context.Context {
 	return ctx
 }
 
+// waitInBrowser polls a JavaScript condition until it holds, across page
+// loads (chromedp's Poll gives up when the page navigates under it).
+func waitInBrowser(t *testing.T, ctx context.Context, timeout time.Duration, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("waiting for %s (at %s)", what, loc)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestBrowserCreateProduct is a domain owner's path through the product
 // form in a real browser: live validation flags a bad SLA, the owner fixes
 // it, submits, and finds the product through the live-filtered list.

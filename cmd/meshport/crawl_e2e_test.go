@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meshport/meshport/models"
 )
 
@@ -46,12 +45,7 @@ func TestCrawlSeesWritesAndReads(t *testing.T) {
 	crawl()
 
 	// Write one table and read another, then wait for the statistics.
-	cfg, _ := pgx.ParseConfig(adminPostgresURL())
-	cfg.Database = db
-	work, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	work := connectSourceDatabase(t, db)
 	for _, stmt := range []string{
 		"INSERT INTO public.orders (total) VALUES (10), (20)",
 		"SELECT count(*) FROM public.customers",
@@ -103,12 +97,7 @@ func TestCrawlSeesWritesAndReads(t *testing.T) {
 // waitForStats polls the source database until cond (a boolean query) holds.
 func waitForStats(t *testing.T, database, cond string) {
 	t.Helper()
-	cfg, _ := pgx.ParseConfig(adminPostgresURL())
-	cfg.Database = database
-	conn, err := pgx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connectSourceDatabase(t, database)
 	defer conn.Close(context.Background())
 	deadline := time.Now().Add(20 * time.Second)
 	for {

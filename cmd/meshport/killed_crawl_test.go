@@ -146,12 +146,7 @@ func waitForNewestRun(t *testing.T, store *models.Store, sourceID uint, match fu
 // is closed.
 func lockTable(t *testing.T, database, table string) *pgx.Conn {
 	t.Helper()
-	cfg, _ := pgx.ParseConfig(adminPostgresURL())
-	cfg.Database = database
-	conn, err := pgx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connectSourceDatabase(t, database)
 	for _, stmt := range []string{"BEGIN", fmt.Sprintf("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", table)} {
 		if _, err := conn.Exec(context.Background(), stmt); err != nil {
 			t.Fatal(err)

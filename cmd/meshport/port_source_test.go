@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/meshport/meshport/models"
 )
 
@@ -84,7 +83,7 @@ func TestPortsNameTheirSource(t *testing.T) {
 	}
 
 	// Written and read, crawled again: fresh by its write counters, with reads.
-	work := newPgConn(t, db)
+	work := connectSourceDatabase(t, db)
 	for _, stmt := range []string{"INSERT INTO public.orders VALUES (11)", "SELECT count(*) FROM public.orders", "SELECT pg_stat_force_next_flush()"} {
 		if _, err := work.Exec(ctx, stmt); err != nil {
 			t.Fatal(err)
@@ -159,15 +158,4 @@ func TestPortsNameTheirSource(t *testing.T) {
 	if ports := omar.get("/products/checkout/shop-orders").texts("tr.port"); len(ports) != 1 || !strings.Contains(ports[0], "not crawled") {
 		t.Errorf("after the source was deleted: %q", ports)
 	}
-}
-
-func newPgConn(t *testing.T, database string) *pgx.Conn {
-	t.Helper()
-	cfg, _ := pgx.ParseConfig(adminPostgresURL())
-	cfg.Database = database
-	conn, err := pgx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return conn
 }

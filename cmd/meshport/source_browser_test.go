@@ -26,17 +26,7 @@ func TestBrowserRegisterAndCrawlSource(t *testing.T) {
 	}
 	eventually := func(what, js string) {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				loc, _ := chromedp.Run(ctx, chromedp.Location())
-				t.Fatalf("waiting for %s (at %s)", what, loc)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		waitInBrowser(t, ctx, 15*time.Second, what, js)
 	}
 
 	step("sign in as Omar and open the form",

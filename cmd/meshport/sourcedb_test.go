@@ -41,12 +41,7 @@ func newSourceDatabase(t testing.TB, setup ...string) string {
 			c.Close(context.Background())
 		}
 	})
-	cfg, _ := pgx.ParseConfig(adminPostgresURL())
-	cfg.Database = name
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connectSourceDatabase(t, name)
 	defer conn.Close(ctx)
 	for _, stmt := range setup {
 		if _, err := conn.Exec(ctx, stmt); err != nil {
@@ -54,4 +49,20 @@ func newSourceDatabase(t testing.TB, setup ...string) string {
 		}
 	}
 	return name
+}
+
+// connectSourceDatabase connects to one of the test's databases; the caller
+// closes the connection.
+func connectSourceDatabase(t testing.TB, database string) *pgx.Conn {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(adminPostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Database = database
+	conn, err := pgx.ConnectConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

@@ -133,21 +133,9 @@ func TestBrowserSSO(t *testing.T) {
 		}
 		return strings.TrimSpace(s)
 	}
-	// eventually polls a condition across page loads (chromedp's Poll gives
-	// up when the page navigates under it).
 	eventually := func(what, js string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				loc, _ := chromedp.Run(ctx, chromedp.Location())
-				t.Fatalf("waiting for %s (at %s)", what, loc)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		waitInBrowser(t, ctx, 10*time.Second, what, js)
 	}
 	location := func() string {
 		t.Helper()
