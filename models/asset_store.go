@@ -187,17 +187,19 @@ func (s *Store) SourceOverviews(ctx context.Context) ([]SourceOverview, error) {
 		return nil, internal("latest runs", err)
 	}
 	out := make([]SourceOverview, len(sources))
+	index := make(map[uint]*SourceOverview, len(sources))
 	for i := range sources {
 		out[i].Source = sources[i]
-		for _, t := range totals {
-			if t.SourceID == sources[i].ID {
-				out[i].Assets, out[i].TotalBytes = t.N, t.Bytes
-			}
+		index[sources[i].ID] = &out[i]
+	}
+	for _, t := range totals {
+		if o := index[t.SourceID]; o != nil {
+			o.Assets, o.TotalBytes = t.N, t.Bytes
 		}
-		for j := range latest {
-			if latest[j].SourceID == sources[i].ID {
-				out[i].LastRun = &latest[j]
-			}
+	}
+	for j := range latest {
+		if o := index[latest[j].SourceID]; o != nil {
+			o.LastRun = &latest[j]
 		}
 	}
 	return out, nil

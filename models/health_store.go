@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
 
@@ -10,14 +11,26 @@ import (
 )
 
 // refreshHealth recomputes the health summary of the given products from
-// the crawled assets at their ports, inside tx.
-func refreshHealth(tx *gorm.DB, productIDs []uint, now time.Time) error {
+// the crawled assets at their ports, inside tx, and writes the ones that
+// changed; it reports how many did.
+func refreshHealth(tx *gorm.DB, productIDs []uint, now time.Time) (int, error) {
 	if len(productIDs) == 0 {
-		return nil
+		return 0, nil
+	}
+	var stored []struct {
+		ID     uint
+		Health string
+	}
+	if err := tx.Model(&Product{}).Select("id, health").Where("id IN ?", productIDs).Scan(&stored).Error; err != nil {
+		return 0, err
+	}
+	current := make(map[uint]string, len(stored))
+	for _, p := range stored {
+		current[p.ID] = p.Health
 	}
 	var ports []OutputPort
 	if err := tx.Where("product_id IN ? AND source_id IS NOT NULL", productIDs).Order("product_id, position").Find(&ports).Error; err != nil {
-		return err
+		return 0, err
 	}
 	var sourceIDs []uint
 	var keys []string
@@ -27,7 +40,7 @@ func refreshHealth(tx *gorm.DB, productIDs []uint, now time.Time) error {
 	var found []Asset
 	if len(ports) > 0 {
 		if err := tx.Where("source_id IN ? AND key IN ?", sourceIDs, keys).Find(&found).Error; err != nil {
-			return err
+			return 0, err
 		}
 	}
 	type assetKey struct {
@@ -42,6 +55,7 @@ func refreshHealth(tx *gorm.DB, productIDs []uint, now time.Time) error {
 	for _, p := range ports {
 		byProduct[p.ProductID] = append(byProduct[p.ProductID], p)
 	}
+	changed := 0
 	for _, id := range productIDs {
 		linked := byProduct[id]
 		assets := map[int]Asset{}
@@ -53,14 +67,22 @@ func refreshHealth(tx *gorm.DB, productIDs []uint, now time.Time) error {
 		summary := HealthOf(&Product{OutputPorts: linked}, assets, now).Summary()
 		b, err := json.Marshal(summary)
 		if err != nil {
-			return err
+			return 0, err
+		}
+		if string(b) == current[id] {
+			continue
 		}
 		if err := tx.Model(&Product{}).Where("id = ?", id).UpdateColumn("health", string(b)).Error; err != nil {
-			return err
+			return 0, err
 		}
+		changed++
 	}
-	return nil
+	return changed, nil
 }
+
+// errHealthUnchanged rolls back a refresh that changed nothing, so the
+// catalog version does not move and no replica reloads its catalog.
+var errHealthUnchanged = errors.New("health unchanged")
 
 // RefreshSourceHealth recomputes the health of the products whose ports
 // name the source, after a crawl of it; the lists see it at once.
@@ -72,7 +94,17 @@ func (s *Store) RefreshSourceHealth(ctx context.Context, sourceID uint) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return internal("refresh health", s.writeCatalog(ctx, func(tx *gorm.DB) error { return refreshHealth(tx, ids, s.now()) }))
+	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
+		n, err := refreshHealth(tx, ids, s.now())
+		if err == nil && n == 0 {
+			return errHealthUnchanged
+		}
+		return err
+	})
+	if errors.Is(err, errHealthUnchanged) {
+		return nil
+	}
+	return internal("refresh health", err)
 }
 
 // HealthCounts sums the health of a set of products.

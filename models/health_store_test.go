@@ -99,3 +99,36 @@ func TestProductListHealthAndSorts(t *testing.T) {
 		}
 	})
 }
+
+// TestHealthRefreshWithoutChangeKeepsTheCatalog: a crawl that changes no
+// product's health does not move the catalog version (every replica would
+// reload its whole catalog).
+func TestHealthRefreshWithoutChangeKeepsTheCatalog(t *testing.T) {
+	t.Parallel()
+	s := withSources(t, storetest.SQLite(t))
+	createDomain(t, s, "Sales", "sales-team")
+	src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+	mustOK(t, err, "source")
+	in := productInput("sales", "Alpha")
+	in.OutputPorts = []models.PortInput{{Name: "main", Type: "table", Location: "s.t", Source: "sales-db"}}
+	_, err = s.CreateProduct(ctx, admin, in)
+	mustOK(t, err, "product")
+	snap := connectors.Snapshot{Assets: []connectors.Observation{{Schema: "s", Name: "t", Kind: connectors.Table, SizeBytes: i64(10)}}}
+	version := func() int64 {
+		var v int64
+		mustOK(t, s.DB().Raw("SELECT version FROM catalog_versions WHERE id = 1").Scan(&v).Error, "version")
+		return v
+	}
+	crawlOnce(t, s, src, snap)
+	before := version()
+	mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "first refresh")
+	if version() != before+1 {
+		t.Fatalf("a changed health did not move the catalog version")
+	}
+	crawlOnce(t, s, src, snap)
+	before = version()
+	mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "unchanged refresh")
+	if version() != before {
+		t.Errorf("an unchanged health moved the catalog version")
+	}
+}

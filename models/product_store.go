@@ -232,7 +232,7 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 		if err := savePorts(tx, prod); err != nil {
 			return err
 		}
-		if err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
@@ -289,7 +289,7 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 		if err := savePorts(tx, prod); err != nil {
 			return err
 		}
-		if err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())

@@ -325,7 +325,7 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 		if err := tx.Model(&OutputPort{}).Where("source_id = ?", src.ID).Update("source_id", nil).Error; err != nil {
 			return err
 		}
-		if err := refreshHealth(tx, products, s.now()); err != nil {
+		if _, err := refreshHealth(tx, products, s.now()); err != nil {
 			return err
 		}
 		if err := tx.Delete(&Source{}, src.ID).Error; err != nil {
