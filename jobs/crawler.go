@@ -131,8 +131,17 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 		assets, err := c.store.SourceAssets(ctx, src.ID)
 		stored <- loaded{assets, err}
 	}()
+	// Whatever happens to the read (a connector panic included), the load
+	// ends before the crawl does: nothing of a crawl outlives it.
+	var prev loaded
+	received := false
+	defer func() {
+		if !received {
+			<-stored
+		}
+	}()
 	snap, err := c.read(ctx, src, run.ID)
-	prev := <-stored
+	prev, received = <-stored, true
 	if err == nil && prev.err != nil {
 		err = prev.err
 	}
