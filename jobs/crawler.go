@@ -159,9 +159,15 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 	if err := c.store.RefreshSourceHealth(context.Background(), src.ID); err != nil {
 		log.Error("refresh product health", "error", err)
 	}
+	if _, err := c.store.EvaluateSourceFindings(context.Background(), src.ID); err != nil {
+		log.Error("evaluate findings", "error", err)
+	}
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
 		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
 }
+
+// Instance names this process for claims other replicas can judge.
+func (c *Crawler) Instance() string { return c.instance }
 
 // read opens the connector and crawls, reporting progress.
 func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*connectors.Snapshot, error) {

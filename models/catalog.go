@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -15,41 +14,14 @@ import (
 // The catalog is an in-memory read model of all domains and products, for
 // the pages everybody opens all the time (product list, filters, home
 // counts). Scanning 10,000 rows per request in SQL costs milliseconds; the
-// same filter over memory costs microseconds.
-//
-// It stays correct across replicas: every write transaction that changes a
-// domain or product bumps catalog_versions.version, and reads compare that
-// one-row counter with the snapshot's version and reload when they differ.
-// The comparison runs at most once per recheck interval (250 ms by
-// default), so under load the version query does not run for every page; a
-// write in this process makes the next read check at once, so people see
-// their own changes immediately, and other replicas' within the interval.
+// same filter over memory costs microseconds. It is a versioned cache (see
+// versioned_cache.go) on catalog_versions row 1.
 
-// catalogCache holds the current snapshot; loads are serialised so a burst
-// of readers after a write triggers one reload.
-type catalogCache struct {
-	snapshot atomic.Pointer[catalogSnapshot]
-	loading  sync.Mutex
-	recheck  time.Duration
-	epoch    time.Time // checks are timed as durations since, monotonic
-	// writes counts this process's committed catalog writes; a check only
-	// vouches for the snapshot while no write came after it began.
-	writes   atomic.Int64
-	checked  atomic.Pointer[catalogCheck]
-	checking atomic.Bool
-}
-
-type catalogCheck struct {
-	at     time.Duration
-	writes int64
-}
-
-// SetCatalogRecheck sets how long a catalog snapshot is trusted before the
-// version is compared again; 0 compares on every read.
-func (s *Store) SetCatalogRecheck(d time.Duration) { s.cat.recheck = d }
+// SetCatalogRecheck sets how long a catalog or findings snapshot is trusted
+// before the version is compared again; 0 compares on every read.
+func (s *Store) SetCatalogRecheck(d time.Duration) { s.cat.recheck, s.findings.recheck = d, d }
 
 type catalogSnapshot struct {
-	version  int64
 	domains  []Domain         // by name
 	byID     map[uint]*Domain // into domains
 	bySlug   map[string]*Domain
@@ -84,16 +56,21 @@ func code(v string, set []string) uint8 {
 }
 
 // writeCatalog runs fn in a transaction that also bumps the catalog version,
-// and after the commit makes this process's next read reload.
+// and after the commit makes this process's next read reload. It takes the
+// findings lock first, as catalog writes re-evaluate findings.
 func (s *Store) writeCatalog(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockFindings(tx); err != nil {
+			return err
+		}
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return tx.Exec("UPDATE catalog_versions SET version = version + 1 WHERE id = 1").Error
+		return bumpVersion(tx, catalogVersionRow)
 	})
 	if err == nil {
-		s.cat.writes.Add(1)
+		s.cat.wrote()
+		s.findings.wrote() // product and domain writes re-evaluate their findings
 	}
 	return err
 }
@@ -107,47 +84,29 @@ func (s *Store) WarmCatalog(ctx context.Context) error {
 
 // catalog returns a snapshot at least as new as the database's version.
 func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
-	now, writes := time.Since(s.cat.epoch), s.cat.writes.Load()
-	if snap, last := s.cat.snapshot.Load(), s.cat.checked.Load(); snap != nil && last != nil &&
-		last.writes == writes && now-last.at < s.cat.recheck {
-		return snap, nil
-	}
-	// One reader re-checks while the others keep using the snapshot they
-	// trust anyway; otherwise every request arriving in that moment would
-	// query (and open database connections) at once.
-	if snap, last := s.cat.snapshot.Load(), s.cat.checked.Load(); snap != nil && last != nil && last.writes == writes {
-		if !s.cat.checking.CompareAndSwap(false, true) {
-			return snap, nil
+	return s.cat.get(ctx, s.versionReader(catalogVersionRow), s.loadCatalog)
+}
+
+// bumpVersion marks a versioned cache's tables as changed, inside tx.
+func bumpVersion(tx *gorm.DB, row int) error {
+	return tx.Exec("UPDATE catalog_versions SET version = version + 1 WHERE id = ?", row).Error
+}
+
+// versionReader reads a row of catalog_versions with plain database/sql:
+// this runs on every list request, and GORM's machinery would cost more
+// than the query.
+func (s *Store) versionReader(row int) func(context.Context) (int64, error) {
+	return func(ctx context.Context) (int64, error) {
+		hot, err := s.statements(ctx)
+		if err != nil {
+			return 0, internal("prepare", err)
 		}
-		defer s.cat.checking.Store(false)
+		var version int64
+		if err := hot.version.QueryRowContext(ctx, row).Scan(&version); err != nil {
+			return 0, internal("catalog version", err)
+		}
+		return version, nil
 	}
-	check := &catalogCheck{at: now, writes: writes}
-	// Plain database/sql: this runs on every list request, and GORM's
-	// machinery would cost more than the query.
-	hot, err := s.statements(ctx)
-	if err != nil {
-		return nil, internal("prepare", err)
-	}
-	var version int64
-	if err := hot.catalogVersion.QueryRowContext(ctx).Scan(&version); err != nil {
-		return nil, internal("catalog version", err)
-	}
-	if snap := s.cat.snapshot.Load(); snap != nil && snap.version >= version {
-		s.cat.checked.Store(check)
-		return snap, nil
-	}
-	s.cat.loading.Lock()
-	defer s.cat.loading.Unlock()
-	if snap := s.cat.snapshot.Load(); snap != nil && snap.version >= version {
-		return snap, nil // another reader loaded it while we waited
-	}
-	snap, err := s.loadCatalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.cat.snapshot.Store(snap)
-	s.cat.checked.Store(check)
-	return snap, nil
 }
 
 // loadCatalog reads the version first, then domains and products. Data
@@ -155,17 +114,18 @@ func (s *Store) catalog(ctx context.Context) (*catalogSnapshot, error) {
 // older than its version says; a write in between only causes one more
 // reload later. Products are read with plain database/sql: GORM's
 // reflection triples the time of this, the one big read in the portal.
-func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, error) {
+func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, int64, error) {
 	snap := &catalogSnapshot{}
-	if err := s.sqlDB.QueryRowContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1").Scan(&snap.version); err != nil {
-		return nil, internal("catalog version", err)
+	var version int64
+	if err := s.sqlDB.QueryRowContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1").Scan(&version); err != nil {
+		return nil, 0, internal("catalog version", err)
 	}
 	if err := s.db.WithContext(ctx).Find(&snap.domains).Error; err != nil {
-		return nil, internal("load domains", err)
+		return nil, 0, internal("load domains", err)
 	}
 	var err error
 	if snap.products, err = s.loadProducts(ctx); err != nil {
-		return nil, internal("load products", err)
+		return nil, 0, internal("load products", err)
 	}
 	sort.Slice(snap.domains, func(i, j int) bool {
 		a, b := &snap.domains[i], &snap.domains[j]
@@ -208,7 +168,7 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, error) {
 		snap.entries[i] = catalogEntry{domainID: uint32(p.DomainID), status: code(p.Status, statuses), class: code(p.Classification, classes), search: p.SearchText}
 	}
 	snap.matches = map[ProductFilter][]int32{}
-	return snap, nil
+	return snap, version, nil
 }
 
 // filter returns one page of the products matching f and the total count.

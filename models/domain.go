@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -13,8 +14,11 @@ type Domain struct {
 	Description string     `gorm:"size:2000;not null;default:''" json:"description"`
 	Owners      StringList `gorm:"type:text;not null" json:"owners"`
 	Status      string     `gorm:"size:16;not null;default:active" json:"status"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// UnreadDays is how long the domain's data may go unread before it is
+	// reported as dark data or an unused product; 0 uses the portal's.
+	UnreadDays int       `gorm:"not null;default:0" json:"unread_days"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // DomainInput is what a user submits to create or edit a domain.
@@ -26,6 +30,36 @@ type DomainInput struct {
 	// Status, when set on an update, retires or reactivates the domain in
 	// the same transaction; empty keeps the current status.
 	Status string `json:"status" form:"-"`
+	// UnreadDays as typed: empty for the portal's default.
+	UnreadDays DaysInput `json:"unread_days" form:"-"`
+}
+
+// DaysInput is a number of days as typed in a form, or a JSON number or
+// string from the API.
+type DaysInput string
+
+// UnmarshalJSON accepts 120, "120", "" and null.
+func (d *DaysInput) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*d = ""
+		return nil
+	}
+	if unquoted, err := strconv.Unquote(s); err == nil {
+		s = unquoted
+	}
+	*d = DaysInput(s)
+	return nil
+}
+
+// parse reads d: 0 when empty.
+func (d DaysInput) parse() (int, bool) {
+	s := strings.TrimSpace(string(d))
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1 && n <= 3650
 }
 
 // Normalize trims the input and derives a missing slug from the name.
@@ -60,12 +94,19 @@ func (in *DomainInput) Validate() FieldErrors {
 	if in.Status != "" && in.Status != DomainActive && in.Status != DomainRetired {
 		errs.Add("status", "A domain is either active or retired.")
 	}
+	if _, ok := in.UnreadDays.parse(); !ok {
+		errs.Add("unread_days", "A whole number of days from 1 to 3650, or empty for the portal's default.")
+	}
 	return errs
 }
 
 // InputFrom returns the editable fields of d as an input.
 func (d *Domain) Input() DomainInput {
-	return DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...), Status: d.Status}
+	in := DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...), Status: d.Status}
+	if d.UnreadDays > 0 {
+		in.UnreadDays = DaysInput(strconv.Itoa(d.UnreadDays))
+	}
+	return in
 }
 
 func (d *Domain) apply(in DomainInput) {
@@ -73,12 +114,13 @@ func (d *Domain) apply(in DomainInput) {
 	if in.Status != "" {
 		d.Status = in.Status
 	}
+	d.UnreadDays, _ = in.UnreadDays.parse() // validated before
 }
 
 // auditFields lists the fields recorded in the audit log, by their form names.
 func (d *Domain) auditFields() map[string]string {
 	return map[string]string{
 		"name": d.Name, "slug": d.Slug, "description": d.Description,
-		"owners": strings.Join(d.Owners, ", "), "status": d.Status,
+		"owners": strings.Join(d.Owners, ", "), "status": d.Status, "unread_days": string(d.Input().UnreadDays),
 	}
 }

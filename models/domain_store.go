@@ -167,7 +167,7 @@ func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, chan
 				return err
 			}
 		}
-		before := d.auditFields()
+		before, unreadDays := d.auditFields(), d.UnreadDays
 		d.apply(in)
 		changes := diffFields(before, d.auditFields())
 		if len(changes) == 0 {
@@ -175,6 +175,11 @@ func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, chan
 		}
 		if err := tx.Save(d).Error; err != nil {
 			return err
+		}
+		if d.UnreadDays != unreadDays {
+			if err := s.reevaluate(tx, p, findingScope{domain: d.ID}); err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
 	})

@@ -35,6 +35,10 @@ type Usage struct {
 	// new (nothing before), or "" when the history is shorter than 60 days.
 	Trend    string
 	LastRead *time.Time
+	// Since is when read counting began at the earliest measured port.
+	Since *time.Time
+	// Unmeasured counts ports found whose source keeps no read counts.
+	Unmeasured int
 }
 
 // ProductHealth is a product's freshness, usage and size, from the assets
@@ -77,6 +81,9 @@ func HealthOf(p *Product, assets map[int]Asset, now time.Time) ProductHealth {
 		if a.LastChangeAt != nil && (h.Freshness.LastChange == nil || a.LastChangeAt.After(*h.Freshness.LastChange)) {
 			h.Freshness.LastChange, h.Freshness.How, h.Freshness.Asset = a.LastChangeAt, a.LastChangeHow, a.Key
 		}
+		if !a.UsageKnown {
+			h.Usage.Unmeasured++
+		}
 		if a.UsageKnown && a.ReadsPerDay == nil {
 			h.Usage.Measuring = true
 		}
@@ -112,6 +119,7 @@ func HealthOf(p *Product, assets map[int]Asset, now time.Time) ProductHealth {
 		}
 	}
 
+	h.Usage.Since = usageSince
 	if h.Usage.Known {
 		today := now.UTC()
 		h.Usage.Daily = make([]int64, 30)
@@ -155,12 +163,17 @@ type HealthSummary struct {
 	Ports       int        `json:"ports,omitempty"`
 	Seen        int        `json:"seen,omitempty"`
 	Gone        int        `json:"gone,omitempty"`
+	// For the unused-product finding: the newest read at any port, when
+	// read counting began, and how many ports found have no read counts.
+	LastRead   *time.Time `json:"last_read,omitempty"`
+	ReadSince  *time.Time `json:"read_since,omitempty"`
+	Unmeasured int        `json:"unmeasured,omitempty"`
 }
 
 // Summary keeps what the list needs of a product's health.
 func (h ProductHealth) Summary() HealthSummary {
 	sum := HealthSummary{LastChange: h.Freshness.LastChange, How: h.Freshness.How, SizeBytes: h.SizeBytes,
-		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone}
+		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone, LastRead: h.Usage.LastRead, ReadSince: h.Usage.Since, Unmeasured: h.Usage.Unmeasured}
 	if h.Usage.Known {
 		r := h.Usage.ReadsPerDay
 		sum.ReadsPerDay = &r
@@ -188,4 +201,18 @@ func (p *Product) StaleAt() time.Time {
 		return time.Time{}
 	}
 	return p.Health.LastChange.Add(time.Duration(p.FreshnessSLA) * time.Minute)
+}
+
+// UnusedAt reports whether the product's ports, all of them measured, went
+// unread for at least days before now.
+func (p *Product) UnusedAt(now time.Time, days int) (bool, *time.Time) {
+	h := &p.Health
+	if h.Seen == 0 || h.Unmeasured > 0 || h.ReadsPerDay == nil {
+		return false, nil
+	}
+	since := unreadSince(true, h.LastRead, h.ReadSince)
+	if since == nil || since.After(now.AddDate(0, 0, -days)) {
+		return false, nil
+	}
+	return true, since
 }

@@ -178,7 +178,100 @@ func migrations() []*gormigrate.Migration {
 			type Product struct{ Health string }
 			return tx.Migrator().DropColumn(&Product{}, "Health")
 		},
+	}, {
+		// Dark-data, stale-product and unused-product findings with their
+		// history, daily health totals for the trends, a domain's own
+		// unread threshold, and the findings' cache version.
+		ID:      "0006_findings",
+		Migrate: migrateFindings,
+		Rollback: func(tx *gorm.DB) error {
+			type Domain struct{ UnreadDays int }
+			if err := tx.Migrator().DropColumn(&Domain{}, "UnreadDays"); err != nil {
+				return err
+			}
+			if err := tx.Exec("DELETE FROM catalog_versions WHERE id = 2").Error; err != nil {
+				return err
+			}
+			return tx.Migrator().DropTable("finding_events", "findings", "health_days")
+		},
+	}, {
+		// Scheduled portal jobs (findings, reports) claim each tick once
+		// across replicas.
+		ID: "0007_job_ticks",
+		Migrate: func(tx *gorm.DB) error {
+			type JobTick struct {
+				Job       string    `gorm:"size:64;primaryKey"`
+				Tick      time.Time `gorm:"primaryKey"`
+				ClaimedBy string    `gorm:"size:100;not null"`
+				ClaimedAt time.Time `gorm:"not null"`
+			}
+			return tx.Migrator().CreateTable(&JobTick{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("job_ticks") },
 	}}
+}
+
+func migrateFindings(tx *gorm.DB) error {
+	type Domain struct {
+		ID         uint
+		UnreadDays int `gorm:"not null;default:0"`
+	}
+	type Asset struct{ ID uint }
+	type Product struct{ ID uint }
+	type Finding struct {
+		ID          uint     `gorm:"primaryKey"`
+		Kind        string   `gorm:"size:16;not null;uniqueIndex:idx_findings_subject,priority:1"`
+		SubjectID   uint     `gorm:"not null;uniqueIndex:idx_findings_subject,priority:2"`
+		AssetID     *uint    `gorm:"index:idx_findings_asset"`
+		Asset       *Asset   `gorm:"constraint:OnDelete:CASCADE"`
+		ProductID   *uint    `gorm:"index:idx_findings_product"`
+		Product     *Product `gorm:"constraint:OnDelete:CASCADE"`
+		SourceID    *uint    `gorm:"index:idx_findings_source"`
+		DomainID    uint     `gorm:"not null;index:idx_findings_domain"`
+		Domain      *Domain  `gorm:"constraint:OnDelete:CASCADE"`
+		Title       string   `gorm:"type:text;not null"`
+		Unowned     bool     `gorm:"not null;default:false"`
+		Unread      bool     `gorm:"not null;default:false"`
+		UsageKnown  bool     `gorm:"not null;default:false"`
+		SizeBytes   *int64
+		Since       *time.Time
+		Status      string    `gorm:"size:16;not null;index:idx_findings_status"`
+		OpenedAt    time.Time `gorm:"not null"`
+		ClosedAt    *time.Time
+		CloseReason string `gorm:"size:300;not null;default:''"`
+		Note        string `gorm:"size:500;not null;default:''"`
+		Until       *time.Time
+		DecidedBy   string    `gorm:"size:300;not null;default:''"`
+		UpdatedAt   time.Time `gorm:"not null"`
+	}
+	type FindingEvent struct {
+		ID        uint      `gorm:"primaryKey"`
+		FindingID uint      `gorm:"not null;index:idx_finding_events_finding"`
+		Finding   *Finding  `gorm:"constraint:OnDelete:CASCADE"`
+		At        time.Time `gorm:"not null"`
+		Event     string    `gorm:"size:16;not null"`
+		Actor     string    `gorm:"size:300;not null;default:''"`
+		Note      string    `gorm:"size:500;not null;default:''"`
+	}
+	type HealthDay struct {
+		Day           string  `gorm:"size:10;primaryKey"`
+		DomainID      uint    `gorm:"primaryKey;autoIncrement:false"` // 0: the whole portal
+		Products      int     `gorm:"not null"`
+		Stale         int     `gorm:"not null"`
+		Unused        int     `gorm:"not null"`
+		DarkAssets    int     `gorm:"not null"`
+		DarkBytes     int64   `gorm:"not null"`
+		DarkCost      float64 `gorm:"not null"`
+		UnknownAssets int     `gorm:"not null"`
+		UnknownBytes  int64   `gorm:"not null"`
+	}
+	if err := tx.Migrator().AddColumn(&Domain{}, "UnreadDays"); err != nil {
+		return err
+	}
+	if err := tx.Migrator().CreateTable(&Finding{}, &FindingEvent{}, &HealthDay{}); err != nil {
+		return err
+	}
+	return tx.Exec("INSERT INTO catalog_versions (id, version) VALUES (2, 1)").Error
 }
 
 func migrateSources(tx *gorm.DB) error {

@@ -235,6 +235,9 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
 			return err
 		}
+		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -281,6 +284,7 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 			return conflictIfTaken(err)
 		}
 		before := prod.auditFields()
+		portsBefore := append([]OutputPort(nil), prod.OutputPorts...)
 		prod.apply(in)
 		prod.DomainID, prod.Domain = domain.ID, domain
 		if err := tx.Omit("Domain", "OutputPorts").Save(prod).Error; err != nil {
@@ -290,6 +294,9 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 			return err
 		}
 		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+			return err
+		}
+		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, portsBefore, prod.OutputPorts)); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
@@ -342,6 +349,10 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 		if err := tx.Model(prod).Omit(clause.Associations).Update("status", status).Error; err != nil {
 			return err
 		}
+		// A retired product owns nothing and is judged no more.
+		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields())
 	})
 	return prod, internal("set product status", err)
@@ -363,6 +374,12 @@ func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug
 		}
 		if err := tx.Delete(prod).Error; err != nil {
 			return err
+		}
+		if scope := findingScopeOfPorts(prod.ID, prod.OutputPorts); scope.ports != nil {
+			scope.products = nil // its own findings went with it
+			if err := s.reevaluate(tx, p, scope); err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, p, "deleted", "product", prod.ID, domainSlug+"/"+slug, prod.auditFields(), nil)
 	})

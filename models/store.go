@@ -21,10 +21,16 @@ type Store struct {
 	db       *gorm.DB
 	sqlDB    *sql.DB // the same pool, for the few hot queries that skip GORM
 	now      func() time.Time
-	cat      *catalogCache
-	hot      *hotStatements
-	sessions *sessionCache
-	sources  sourceSecrets
+	cat      *versionedCache[catalogSnapshot]
+	findings *versionedCache[findingsSnapshot]
+	// findingRules are the dark-data thresholds and storage prices.
+	findingRules FindingRules
+	// evaluating serialises finding evaluations of this process (replicas
+	// serialise on PostgreSQL with an advisory transaction lock).
+	evaluating sync.Mutex
+	hot        *hotStatements
+	sessions   *sessionCache
+	sources    sourceSecrets
 }
 
 // hotStatements are the two queries behind every page view (session and
@@ -32,7 +38,7 @@ type Store struct {
 // and planning them. (The SQLite driver prepares per query regardless.)
 type hotStatements struct {
 	mu               sync.Mutex
-	catalogVersion   *sql.Stmt
+	version          *sql.Stmt // a row of catalog_versions
 	sessionWithOwner *sql.Stmt
 }
 
@@ -45,7 +51,7 @@ func (s *Store) statements(ctx context.Context) (*hotStatements, error) {
 	if h.sessionWithOwner != nil {
 		return h, nil
 	}
-	version, err := s.sqlDB.PrepareContext(ctx, "SELECT version FROM catalog_versions WHERE id = 1")
+	version, err := s.sqlDB.PrepareContext(ctx, "SELECT version FROM catalog_versions WHERE id = $1")
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +62,7 @@ func (s *Store) statements(ctx context.Context) (*hotStatements, error) {
 		version.Close()
 		return nil, err
 	}
-	h.catalogVersion, h.sessionWithOwner = version, session
+	h.version, h.sessionWithOwner = version, session
 	return h, nil
 }
 
@@ -103,8 +109,10 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 		now = func() time.Time { return time.Now().UTC() }
 	}
 	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
-	return &Store{db: db, sqlDB: sqlDB, now: now, cat: &catalogCache{recheck: 250 * time.Millisecond, epoch: time.Now()}, hot: &hotStatements{},
-		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
+	return &Store{db: db, sqlDB: sqlDB, now: now, hot: &hotStatements{},
+		cat: newVersionedCache[catalogSnapshot](), findings: newVersionedCache[findingsSnapshot](),
+		findingRules: DefaultFindingRules(),
+		sessions:     &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

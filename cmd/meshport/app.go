@@ -71,6 +71,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		policy.FileRoots = []string{filepath.Dir(warehouse)} // the demo's own folder, nothing else
 	}
 	store.ConfigureSources(sealer, policy)
+	store.ConfigureFindings(cfg.findingRules())
 	var demo *models.Source
 	if warehouse != "" {
 		if demo, err = store.SeedDemoWarehouse(ctx, warehouse); err != nil {
@@ -107,6 +108,10 @@ func (a *App) addJobs(sessions models.SessionLifetime) error {
 		}},
 		{"source-schedules", "@every 30s", a.Sources.Sync},
 		{"interrupted-crawls", "@every 1m", a.Sources.InterruptOrphans},
+		// Time alone makes data unread and products stale, and ends keep
+		// and ignore decisions; crawls and edits re-evaluate their own part
+		// at once.
+		{"findings", "*/5 * * * *", a.evaluateFindings},
 		{"observation-retention", "@daily", func(ctx context.Context) error {
 			_, err := a.Store.PruneObservations(ctx, a.Config.ObservationRetention)
 			return err
@@ -163,6 +168,11 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	a.Scheduler.Start()
 	a.crawlDemoOnce()
+	go func() { // the trends start today, not at the first tick
+		if err := a.evaluateFindings(a.Scheduler.Context()); err != nil {
+			a.Log.Error("evaluate findings", "error", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("meshport listening", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "dev", a.Config.Dev)
@@ -221,3 +231,16 @@ func (a *App) crawlDemoOnce() {
 
 // Close releases the database.
 func (a *App) Close() error { return a.Store.Close() }
+
+// evaluateFindings is the scheduled re-evaluation of every finding, once
+// per tick across replicas, followed by today's totals for the trends.
+func (a *App) evaluateFindings(ctx context.Context) error {
+	mine, err := a.Store.ClaimJobTick(ctx, "findings", a.Store.Now(), a.Sources.Crawler.Instance())
+	if err != nil || !mine {
+		return err
+	}
+	if _, err := a.Store.EvaluateFindings(ctx); err != nil {
+		return err
+	}
+	return a.Store.RecordHealthDay(ctx)
+}

@@ -8,10 +8,12 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/meshport/meshport/jobs/connectors"
+	"github.com/meshport/meshport/models"
 	"github.com/peterbourgon/ff/v3"
 )
 
@@ -47,6 +49,11 @@ type Config struct {
 	CrawlTimeout         time.Duration
 	DemoWarehouse        bool
 	ObservationRetention time.Duration
+
+	UnreadDays      int
+	StoragePrice    float64
+	StoragePrices   string
+	StorageCurrency string
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -81,6 +88,10 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.SourcesFileRoots, "sources-file-roots", "", "comma-separated folders under which SQLite files and file trees may be registered; none: file sources are off (MESHPORT_SOURCES_FILE_ROOTS)")
 	fs.BoolVar(&cfg.DemoWarehouse, "demo-warehouse", true, "with --dev and a SQLite database, register a small demo SQLite source beside it and crawl it once (MESHPORT_DEMO_WAREHOUSE)")
 	fs.DurationVar(&cfg.ObservationRetention, "observation-retention", 400*24*time.Hour, "how long each crawl's raw observations are kept; assets keep their figures (MESHPORT_OBSERVATION_RETENTION)")
+	fs.IntVar(&cfg.UnreadDays, "unread-days", 90, "days without a read after which an asset is dark data and a product unused; domains may set their own (MESHPORT_UNREAD_DAYS)")
+	fs.Float64Var(&cfg.StoragePrice, "storage-price", 0.10, "estimated storage price per GB-month, for the cost of dark data (MESHPORT_STORAGE_PRICE)")
+	fs.StringVar(&cfg.StoragePrices, "storage-prices", "", "prices per source kind overriding --storage-price, e.g. postgres=0.115,files=0.023 (MESHPORT_STORAGE_PRICES)")
+	fs.StringVar(&cfg.StorageCurrency, "storage-currency", "USD", "currency of the storage prices, as shown (MESHPORT_STORAGE_CURRENCY)")
 	fs.IntVar(&cfg.CrawlParallel, "crawl-parallel", 4, "how many sources are crawled at once (MESHPORT_CRAWL_PARALLEL)")
 	fs.DurationVar(&cfg.CrawlTimeout, "crawl-timeout", 30*time.Minute, "longest a crawl may take (MESHPORT_CRAWL_TIMEOUT)")
 }
@@ -150,7 +161,49 @@ func (c *Config) validateSources() []string {
 	if c.CrawlTimeout < time.Minute {
 		problems = append(problems, "MESHPORT_CRAWL_TIMEOUT must be at least 1m")
 	}
+	if c.UnreadDays < 1 || c.UnreadDays > 3650 {
+		problems = append(problems, "MESHPORT_UNREAD_DAYS must be from 1 to 3650")
+	}
+	if !validPrice(c.StoragePrice) {
+		problems = append(problems, "MESHPORT_STORAGE_PRICE must be a price from 0 to 1000 per GB-month")
+	}
+	if _, err := parseKindPrices(c.StoragePrices); err != "" {
+		problems = append(problems, "MESHPORT_STORAGE_PRICES: "+err)
+	}
+	if cur := strings.TrimSpace(c.StorageCurrency); cur == "" || len(cur) > 8 {
+		problems = append(problems, "MESHPORT_STORAGE_CURRENCY must be a short currency name such as USD or EUR")
+	}
 	return problems
+}
+
+func validPrice(p float64) bool { return p >= 0 && p <= 1000 } // NaN fails both
+
+// parseKindPrices reads "postgres=0.115,files=0.023".
+func parseKindPrices(s string) (map[string]float64, string) {
+	prices := map[string]float64{}
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		kind, price, ok := strings.Cut(part, "=")
+		kind = strings.ToLower(strings.TrimSpace(kind))
+		if !ok || !models.IsSourceKind(kind) {
+			return nil, fmt.Sprintf("%q: each entry is kind=price, with kind one of postgres, mysql, sqlite, files", part)
+		}
+		p, err := strconv.ParseFloat(strings.TrimSpace(price), 64)
+		if err != nil || !validPrice(p) {
+			return nil, fmt.Sprintf("%q: the price must be a number from 0 to 1000", part)
+		}
+		prices[kind] = p
+	}
+	return prices, ""
+}
+
+// findingRules are the thresholds and prices findings are judged by.
+func (c *Config) findingRules() models.FindingRules {
+	prices, _ := parseKindPrices(c.StoragePrices) // checked by validate
+	return models.FindingRules{UnreadDays: c.UnreadDays, PricePerGBMonth: c.StoragePrice, KindPrices: prices,
+		Currency: strings.TrimSpace(c.StorageCurrency)}
 }
 
 // sourcesPolicy is what registered sources may reach.

@@ -1,0 +1,96 @@
+package models
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A versioned cache holds an in-memory read model of some tables (the
+// catalog of domains and products, the open findings) and stays correct
+// across replicas: every write transaction that changes those tables bumps a
+// one-row counter in catalog_versions, and reads compare that counter with
+// the snapshot's version and reload when they differ. The comparison runs
+// at most once per recheck interval (250 ms by default), so under load the
+// version query does not run for every page; a write in this process makes
+// the next read check at once, so people see their own changes immediately,
+// and other replicas' within the interval.
+
+// Rows of catalog_versions.
+const (
+	catalogVersionRow  = 1
+	findingsVersionRow = 2
+)
+
+type versionedCache[T any] struct {
+	snapshot atomic.Pointer[versioned[T]]
+	loading  sync.Mutex
+	recheck  time.Duration
+	epoch    time.Time // checks are timed as durations since, monotonic
+	// writes counts this process's committed writes; a check only vouches
+	// for the snapshot while no write came after it began.
+	writes   atomic.Int64
+	checked  atomic.Pointer[cacheCheck]
+	checking atomic.Bool
+}
+
+type versioned[T any] struct {
+	version int64
+	value   *T
+}
+
+type cacheCheck struct {
+	at     time.Duration
+	writes int64
+}
+
+func newVersionedCache[T any]() *versionedCache[T] {
+	return &versionedCache[T]{recheck: 250 * time.Millisecond, epoch: time.Now()}
+}
+
+// wrote makes this process's next read compare versions at once.
+func (c *versionedCache[T]) wrote() { c.writes.Add(1) }
+
+// get returns a snapshot at least as new as the database's version.
+// readVersion reads the counter; load reads the counter first and then the
+// data, so a snapshot is never older than its version says (a write in
+// between only causes one more reload later).
+func (c *versionedCache[T]) get(ctx context.Context, readVersion func(context.Context) (int64, error),
+	load func(context.Context) (*T, int64, error)) (*T, error) {
+	now, writes := time.Since(c.epoch), c.writes.Load()
+	if snap, last := c.snapshot.Load(), c.checked.Load(); snap != nil && last != nil &&
+		last.writes == writes && now-last.at < c.recheck {
+		return snap.value, nil
+	}
+	// One reader re-checks while the others keep using the snapshot they
+	// trust anyway; otherwise every request arriving in that moment would
+	// query (and open database connections) at once.
+	if snap, last := c.snapshot.Load(), c.checked.Load(); snap != nil && last != nil && last.writes == writes {
+		if !c.checking.CompareAndSwap(false, true) {
+			return snap.value, nil
+		}
+		defer c.checking.Store(false)
+	}
+	check := &cacheCheck{at: now, writes: writes}
+	version, err := readVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if snap := c.snapshot.Load(); snap != nil && snap.version >= version {
+		c.checked.Store(check)
+		return snap.value, nil
+	}
+	c.loading.Lock()
+	defer c.loading.Unlock()
+	if snap := c.snapshot.Load(); snap != nil && snap.version >= version {
+		return snap.value, nil // another reader loaded it while we waited
+	}
+	value, loaded, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.snapshot.Store(&versioned[T]{version: loaded, value: value})
+	c.checked.Store(check)
+	return value, nil
+}
