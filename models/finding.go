@@ -46,7 +46,7 @@ const (
 // kind and subject; it opens, closes and reopens as the condition comes and
 // goes, and its events keep the history.
 type Finding struct {
-	ID        uint  `gorm:"primaryKey" json:"id"`
+	ID        uint   `gorm:"primaryKey" json:"id"`
 	Kind      string `gorm:"size:16;not null;uniqueIndex:idx_findings_subject,priority:1" json:"kind"`
 	SubjectID uint   `gorm:"not null;uniqueIndex:idx_findings_subject,priority:2" json:"-"`
 	AssetID   *uint  `gorm:"index:idx_findings_asset" json:"-"`
