@@ -17,7 +17,7 @@ func (s *Server) domainEdit(c echo.Context) error {
 	if !principal(c).CanEditDomain(d) {
 		return models.Errorf(models.EFORBIDDEN, "Only admins and the owners of %s can edit it.", d.Name)
 	}
-	return s.render(c, http.StatusOK, domains.Form(domains.FormData{
+	return s.render(c, http.StatusOK, domains.Form(domains.FormData{DefaultUnreadDays: s.defaultUnreadDays(),
 		Page: s.page(c, "Edit "+d.Name, "domains"), Input: d.Input(), Owners: strings.Join(d.Owners, "\n"), Editing: d,
 	}))
 }

@@ -23,7 +23,7 @@ func parseDomainForm(c echo.Context) domainForm {
 	return domainForm{
 		Input: models.DomainInput{
 			Name: c.FormValue("name"), Slug: c.FormValue("slug"), Description: c.FormValue("description"),
-			Owners: models.SplitList(owners),
+			Owners: models.SplitList(owners), UnreadDays: models.DaysInput(c.FormValue("unread_days")),
 		},
 		Owners: owners,
 	}

@@ -20,6 +20,7 @@ import (
 type FindingView struct {
 	Finding
 	SourceSlug, SourceName, SourceKind string
+	DomainSlug, DomainName             string
 	ProductSlug                        string
 	// CostPerMonth estimates what the data costs to keep, by the source
 	// kind's price (products are priced at the default).
@@ -63,8 +64,9 @@ func (s *Store) loadFindings(ctx context.Context) (*findingsSnapshot, int64, err
 	rows, err := s.sqlDB.QueryContext(ctx, `SELECT f.id, f.kind, f.subject_id, f.asset_id, f.product_id, f.source_id, f.domain_id,
 		f.title, f.unowned, f.unread, f.usage_known, f.size_bytes, f.since, f.status, f.opened_at, f.closed_at, f.close_reason,
 		f.note, f.until, f.decided_by, f.updated_at,
-		coalesce(s.slug, ''), coalesce(s.name, ''), coalesce(s.kind, ''), coalesce(p.slug, '')
-		FROM findings f LEFT JOIN sources s ON s.id = f.source_id LEFT JOIN products p ON p.id = f.product_id`)
+		coalesce(s.slug, ''), coalesce(s.name, ''), coalesce(s.kind, ''), coalesce(p.slug, ''), d.slug, d.name
+		FROM findings f JOIN domains d ON d.id = f.domain_id
+		LEFT JOIN sources s ON s.id = f.source_id LEFT JOIN products p ON p.id = f.product_id`)
 	if err != nil {
 		return nil, 0, internal("load findings", err)
 	}
@@ -75,7 +77,7 @@ func (s *Store) loadFindings(ctx context.Context) (*findingsSnapshot, int64, err
 		f := &v.Finding
 		if err := rows.Scan(&f.ID, &f.Kind, &f.SubjectID, &f.AssetID, &f.ProductID, &f.SourceID, &f.DomainID,
 			&f.Title, &f.Unowned, &f.Unread, &f.UsageKnown, &f.SizeBytes, &f.Since, &f.Status, &f.OpenedAt, &f.ClosedAt, &f.CloseReason,
-			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt, &v.SourceSlug, &v.SourceName, &v.SourceKind, &v.ProductSlug); err != nil {
+			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt, &v.SourceSlug, &v.SourceName, &v.SourceKind, &v.ProductSlug, &v.DomainSlug, &v.DomainName); err != nil {
 			return nil, 0, internal("load findings", err)
 		}
 		v.CostPerMonth = s.findingRules.MonthlyCost(v.SourceKind, v.SizeBytes)

@@ -35,6 +35,8 @@ type FormData struct {
 	Errors  models.FieldErrors
 	Message string // summary above the form when the submission failed
 	Editing *models.Domain
+	// DefaultUnreadDays is the portal's threshold, shown as the placeholder.
+	DefaultUnreadDays string
 }
 
 // Action is where the form posts.
