@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,7 +28,12 @@ func (s *Server) domainShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	trend, err := s.dashboard(c, d.ID, "/findings?domain="+url.QueryEscape(d.Slug))
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, domains.Show(domains.ShowData{
-		Page: s.page(c, d.Name, "domains"), Domain: *d, Products: prods.Items, Total: prods.Total, Audit: audit, Health: health,
+		Page: s.page(c, d.Name, "domains"), Domain: *d, Products: prods.Items, Total: prods.Total, Audit: audit, Health: health, Trends: trend,
+		DefaultUnreadDays: s.store.FindingRules().UnreadDays,
 	}))
 }

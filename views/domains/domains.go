@@ -2,11 +2,13 @@
 package domains
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
 	"github.com/meshport/meshport/views/sources"
+	"github.com/meshport/meshport/views/trends"
 )
 
 // ListData is the domain list page.
@@ -23,6 +25,16 @@ type ShowData struct {
 	Total    int64
 	Audit    []models.AuditEntry
 	Health   models.HealthCounts
+	Trends   trends.Data
+	// DefaultUnreadDays is the portal's threshold.
+	DefaultUnreadDays int
+}
+
+func unreadDaysText(own, portal int) string {
+	if own > 0 {
+		return fmt.Sprintf("%d days (this domain's own threshold)", own)
+	}
+	return fmt.Sprintf("%d days (the portal's default)", portal)
 }
 
 func sizeText(n int64) string { return sources.Bytes(&n) }

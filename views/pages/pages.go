@@ -7,6 +7,7 @@ import (
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
+	"github.com/meshport/meshport/views/trends"
 )
 
 // HomeData is the dashboard.
@@ -14,6 +15,7 @@ type HomeData struct {
 	Page   views.Page
 	Dash   models.Dashboard
 	Health models.HealthCounts
+	Trends trends.Data
 }
 
 // LoginData is the local development sign-in page.
