@@ -56,10 +56,10 @@ func (s *Store) EvaluateFindings(ctx context.Context) (int, error) {
 // whose ports name it, after a crawl.
 func (s *Store) EvaluateSourceFindings(ctx context.Context, sourceID uint) (int, error) {
 	n, err := s.evaluate(ctx, findingScope{sources: []uint{sourceID}})
-	if err != nil || n == 0 {
+	if err != nil {
 		return n, err
 	}
-	return n, s.RecordHealthDay(ctx)
+	return n, s.RecordHealthDay(ctx) // the day's totals also move without a finding changing (sizes)
 }
 
 func (s *Store) evaluate(ctx context.Context, scope findingScope) (int, error) {

@@ -41,6 +41,9 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.clock != nil {
+		store = models.NewStore(store.DB(), cfg.clock)
+	}
 	if err := store.Migrate(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("database %s: %w", models.RedactURL(cfg.DatabaseURL), err)

@@ -54,6 +54,10 @@ type Config struct {
 	StoragePrice    float64
 	StoragePrices   string
 	StorageCurrency string
+
+	// clock replaces the wall clock of the store (crawl times, findings,
+	// health); tests set it to see months pass in seconds.
+	clock func() time.Time
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
