@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/sources"
 )
 
@@ -25,7 +26,11 @@ func (s *Server) assetShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	finding, err := s.store.FindingOf(ctx, models.FindingDarkData, asset.ID)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, sources.AssetPage(sources.AssetData{
-		Page: s.page(c, asset.Key, "sources"), Source: *src, Asset: *asset, Observations: obs, Now: now,
+		Page: s.page(c, asset.Key, "sources"), Source: *src, Asset: *asset, Observations: obs, Now: now, Finding: finding,
 	}))
 }

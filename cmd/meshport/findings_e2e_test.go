@@ -307,6 +307,10 @@ func TestFindingsOnRealPostgres(t *testing.T) {
 	if n := home.Doc.Find("#trend-unused polyline").Length(); n != 1 {
 		t.Errorf("unused trend has %d lines", n)
 	}
+	asset := omar.get("/sources/" + src.Slug + "/asset?key=public.scratch")
+	if got := text(asset.Doc.Find("#asset-finding")); !strings.Contains(got, "Dark data: unowned and unread.") {
+		t.Errorf("asset page finding %q", got)
+	}
 	list := omar.get("/products?domain=checkout&q=shop")
 	if got := text(list.Doc.Find(`tr:contains("Shop orders") .badge-health-fresh`)); got == "" {
 		t.Errorf("product list shows no fresh badge for Shop orders: %s", list.Doc.Find(`tr:contains("Shop orders")`).Text())

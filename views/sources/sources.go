@@ -384,6 +384,24 @@ type AssetData struct {
 	Asset        models.Asset
 	Observations []models.AssetObservation
 	Now          time.Time
+	// Finding is the asset's dark-data finding, nil when it never had one.
+	Finding *models.FindingView
+}
+
+// findingText says in a line where the asset stands as dark data.
+func findingText(f *models.FindingView) string {
+	switch f.Status {
+	case models.FindingOpen:
+		if !f.UsageKnown {
+			return "Owned by no product; its source keeps no read statistics, so whether anyone reads it is unknown."
+		}
+		return "Dark data: " + f.Reasons() + "."
+	case models.FindingKept:
+		return "Kept as an archive: " + f.Note
+	case models.FindingIgnored:
+		return "Ignored: " + f.Note
+	}
+	return "Was dark data; closed: " + f.CloseReason + "."
 }
 
 // AssetURL is the page of one asset.
