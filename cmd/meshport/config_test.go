@@ -53,6 +53,11 @@ func TestConfigSignInChoices(t *testing.T) {
 			c.OIDCIssuer, c.OIDCClientID, c.OIDCRedirectURL = "https://l.example.com", "m", "https://m.example.com/api/v1/cb"
 		}, "needs a path of its own"},
 		{"observations kept too short", func(c *Config) { c.Dev, c.ObservationRetention = true, 24*time.Hour }, "MESHPORT_OBSERVATION_RETENTION"},
+		{"unread days zero", func(c *Config) { c.Dev, c.UnreadDays = true, 0 }, "MESHPORT_UNREAD_DAYS must be from 1 to 3650"},
+		{"negative storage price", func(c *Config) { c.Dev, c.StoragePrice = true, -1 }, "MESHPORT_STORAGE_PRICE must be"},
+		{"storage price per unknown kind", func(c *Config) { c.Dev, c.StoragePrices = true, "oracle=1" }, `MESHPORT_STORAGE_PRICES: "oracle=1"`},
+		{"storage price not a number", func(c *Config) { c.Dev, c.StoragePrices = true, "files=cheap" }, `"files=cheap": the price must be a number`},
+		{"empty currency", func(c *Config) { c.Dev, c.StorageCurrency = true, " " }, "MESHPORT_STORAGE_CURRENCY"},
 		{"post-logout URL not a URL", func(c *Config) {
 			c.OIDCIssuer, c.OIDCClientID, c.BaseURL, c.OIDCPostLogoutURL = "https://l.example.com", "m", "https://m.example.com", "/bye"
 		}, "MESHPORT_OIDC_POST_LOGOUT_REDIRECT_URL"},
@@ -64,5 +69,20 @@ func TestConfigSignInChoices(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestConfigFindingRules(t *testing.T) {
+	cfg := testConfig(filepath.Join(t.TempDir(), "x.db"))
+	cfg.UnreadDays, cfg.StoragePrice, cfg.StoragePrices, cfg.StorageCurrency = 30, 0.2, " Files=0.023 , postgres=0.115", "EUR"
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.findingRules()
+	size := int64(10e9)
+	near := func(got, want float64) bool { return got > want-1e-9 && got < want+1e-9 }
+	if r.UnreadDays != 30 || r.Currency != "EUR" || !near(r.MonthlyCost("files", &size), 0.23) ||
+		!near(r.MonthlyCost("mysql", &size), 2) || !near(r.MonthlyCost("postgres", &size), 1.15) {
+		t.Errorf("rules %+v", r)
 	}
 }
