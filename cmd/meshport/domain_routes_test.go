@@ -109,6 +109,12 @@ func TestDomainEditBadInput(t *testing.T) {
 			"Keep yourself (or a group you are in) among the owners, or ask an admin to hand the domain over."},
 		{"no owners", "ada", "customer",
 			url.Values{"name": {"Customer"}, "slug": {"customer"}, "owners": {""}}, "owners", "Name at least one owner: an email address or a group."},
+		{"unread days not a number", "omar", "checkout",
+			url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "owners": {"checkout-team"}, "unread_days": {"ninety"}}, "unread_days",
+			"A whole number of days from 1 to 3650, or empty for the portal's default."},
+		{"unread days too many", "omar", "checkout",
+			url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "owners": {"checkout-team"}, "unread_days": {"4000"}}, "unread_days",
+			"A whole number of days from 1 to 3650, or empty for the portal's default."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			app := newTestApp(t)
@@ -129,7 +135,7 @@ func TestDomainEditBadInput(t *testing.T) {
 			if !p.invalid(tc.field) {
 				t.Errorf("#%s is not aria-invalid", tc.field)
 			}
-			for _, f := range []string{"name", "slug", "owners"} {
+			for _, f := range []string{"name", "slug", "owners", "unread_days"} {
 				if got, want := p.value(f), tc.form.Get(f); got != want {
 					t.Errorf("#%s shows %q, want the input %q", f, got, want)
 				}
@@ -139,7 +145,7 @@ func TestDomainEditBadInput(t *testing.T) {
 				t.Errorf("form posts to %q", action)
 			}
 			app.assertNothingWritten(t, before)
-			if now := app.domain(t, tc.domain); now.Name != was.Name || now.Slug != was.Slug || !sameStrings(now.Owners, was.Owners) {
+			if now := app.domain(t, tc.domain); now.Name != was.Name || now.Slug != was.Slug || !sameStrings(now.Owners, was.Owners) || now.UnreadDays != was.UnreadDays {
 				t.Errorf("domain changed: %+v", now)
 			}
 		})
@@ -338,6 +344,19 @@ func TestDomainOwnerEdits(t *testing.T) {
 	e := app.lastAudit(t, "domain", "checkout")
 	if e.Actor != "omar@example.com" || e.Action != "updated" || len(e.Changes) != 1 || e.Changes[0].Field != "description" {
 		t.Errorf("audit %s %s %+v", e.Actor, e.Action, e.Changes)
+	}
+	// The domain's own unread threshold, then back to the portal's.
+	if got := text(b.get("/domains/checkout").Doc.Find("#unread-days")); got != "90 days (the portal's default)" {
+		t.Errorf("threshold shown %q", got)
+	}
+	b.get("/domains/checkout/edit")
+	b.post("/domains/checkout", url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "description": {"Orders and payments."},
+		"owners": {"checkout-team\nomar@example.com"}, "unread_days": {"30"}})
+	if got := text(b.get("/domains/checkout").Doc.Find("#unread-days")); got != "30 days (this domain's own threshold)" {
+		t.Errorf("threshold shown %q", got)
+	}
+	if got := b.get("/domains/checkout/edit").value("unread_days"); got != "30" {
+		t.Errorf("edit form shows %q", got)
 	}
 	// Handing over to a group omar is in is fine.
 	p, _ = b.post("/domains/checkout", url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "owners": {"checkout-team"}})
