@@ -21,7 +21,7 @@ func (s *Server) assetShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.store.Now()
 	obs, err := s.store.RecentObservations(ctx, asset.ID, now.Add(-90*24*time.Hour))
 	if err != nil {
 		return err

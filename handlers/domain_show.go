@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
@@ -24,7 +23,7 @@ func (s *Server) domainShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	health, err := s.store.DomainHealth(ctx, d.Slug, time.Now())
+	health, err := s.store.DomainHealth(ctx, d.Slug, s.store.Now())
 	if err != nil {
 		return err
 	}

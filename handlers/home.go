@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/views/pages"
@@ -14,7 +13,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	health, err := s.store.DomainHealth(c.Request().Context(), "", time.Now())
+	health, err := s.store.DomainHealth(c.Request().Context(), "", s.store.Now())
 	if err != nil {
 		return err
 	}

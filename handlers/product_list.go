@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
@@ -27,7 +26,7 @@ func (s *Server) productList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := products.ListData{Page: s.page(c, "Data products", "products"), Filter: f, Results: results, Domains: results.Domains, Now: time.Now()}
+	data := products.ListData{Page: s.page(c, "Data products", "products"), Filter: f, Results: results, Domains: results.Domains, Now: s.store.Now()}
 	data.CanCreate = data.Page.Principal.CanCreateProducts(data.Domains)
 	return s.render(c, http.StatusOK, products.List(data))
 }

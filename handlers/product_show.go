@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
@@ -23,9 +22,19 @@ func (s *Server) productShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	var findings []models.FindingView
+	for _, kind := range []string{models.FindingStaleProduct, models.FindingUnusedProduct} {
+		f, err := s.store.FindingOf(ctx, kind, p.ID)
+		if err != nil {
+			return err
+		}
+		if f != nil && f.Status != models.FindingClosed {
+			findings = append(findings, *f)
+		}
+	}
+	now := s.store.Now()
 	return s.render(c, http.StatusOK, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
-		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now,
+		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now, Findings: findings,
 	}))
 }

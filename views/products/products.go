@@ -100,6 +100,30 @@ type ShowData struct {
 	PortAssets map[int]models.Asset
 	Health     models.ProductHealth
 	Now        time.Time
+	// Findings are the product's stale or unused findings not closed.
+	Findings []models.FindingView
+}
+
+// findingLine says what a product finding is about.
+func findingLine(f models.FindingView) string {
+	var line string
+	switch f.Kind {
+	case models.FindingStaleProduct:
+		line = "Stale"
+		if f.Since != nil {
+			line += " since " + f.Since.UTC().Format("2 Jan 2006 15:04 UTC")
+		}
+	default:
+		line = "Unused: no port read"
+		if f.Since != nil {
+			line += " since " + f.Since.UTC().Format("2 Jan 2006")
+		}
+	}
+	switch f.Status {
+	case models.FindingKept, models.FindingIgnored:
+		line += " (" + f.Status + ": " + f.Note + ")"
+	}
+	return line
 }
 
 // FormData is the create/edit form with the user's values and errors.
