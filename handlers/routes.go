@@ -68,6 +68,10 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/sources/:source/crawl", s.sourceCrawl)
 	pages.POST("/sources/:source/delete", s.sourceDelete)
 
+	pages.GET("/findings", s.findingList)
+	pages.GET("/findings/:id", s.findingShow)
+	pages.POST("/findings/:id/decide", s.findingDecide)
+
 	// JSON API for automation, authenticated with bearer tokens.
 	api := e.Group("/api/v1", s.requireToken)
 	api.GET("/domains", s.apiDomainList)
