@@ -93,6 +93,9 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.GET("/sources/:source/runs", s.apiSourceRuns)
 	api.GET("/sources/:source/assets", s.apiSourceAssets)
 	api.GET("/runs/:run", s.apiRunGet)
+	api.GET("/findings", s.apiFindingList)
+	api.GET("/findings/:id", s.apiFindingGet)
+	api.POST("/findings/:id/decision", s.apiFindingDecide)
 }
 
 func (s *Server) staticFiles() echo.HandlerFunc {
