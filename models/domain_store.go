@@ -181,6 +181,9 @@ func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, chan
 				return err
 			}
 		}
+		if err := touchFindings(tx); err != nil { // findings show its name
+			return err
+		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer

@@ -64,19 +64,13 @@ func (s *Store) EvaluateSourceFindings(ctx context.Context, sourceID uint) (int,
 
 func (s *Store) evaluate(ctx context.Context, scope findingScope) (int, error) {
 	var changed int
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockFindings(tx); err != nil {
-			return err
-		}
+	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
 		var err error
 		changed, err = evaluateIn(tx, scope, s.now(), s.findingRules)
 		return err
 	})
 	if err != nil {
 		return 0, internal("evaluate findings", err)
-	}
-	if changed > 0 {
-		s.findings.wrote()
 	}
 	return changed, nil
 }
@@ -562,6 +556,27 @@ func (s *Store) reevaluate(tx *gorm.DB, p Principal, scope findingScope) error {
 	}
 	return nil
 }
+
+// writeFindings runs fn in a transaction holding the findings lock (taken
+// first, see lockFindings), for writes that re-evaluate findings, and
+// makes this process's next findings read check the version.
+func (s *Store) writeFindings(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockFindings(tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+	if err == nil {
+		s.findings.wrote()
+	}
+	return err
+}
+
+// touchFindings makes every replica reload its findings snapshot, for
+// writes that change what findings show without changing a finding (a
+// renamed product, source or domain) or that delete findings.
+func touchFindings(tx *gorm.DB) error { return bumpVersion(tx, findingsVersionRow) }
 
 // findingScopeOfPorts is the evaluation a product write needs: the assets
 // at its ports before and after, and the product itself.

@@ -539,10 +539,7 @@ func (d *FindingDecision) Validate(f *Finding, now time.Time) (*time.Time, Field
 // domain's managers, recorded in its history and the audit log.
 func (s *Store) DecideFinding(ctx context.Context, p Principal, id uint, d FindingDecision) (*Finding, error) {
 	var out *Finding
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockFindings(tx); err != nil {
-			return err
-		}
+	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
 		var f Finding
 		if err := tx.First(&f, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -600,11 +597,7 @@ func (s *Store) DecideFinding(ctx context.Context, p Principal, id uint, d Findi
 		out = &f
 		return bumpVersion(tx, findingsVersionRow)
 	})
-	if err != nil {
-		return nil, internal("decide finding", err)
-	}
-	s.findings.wrote()
-	return out, nil
+	return out, internal("decide finding", err)
 }
 
 // scope is the evaluation that judges just this finding.

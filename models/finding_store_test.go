@@ -351,3 +351,34 @@ func TestClaimJobTickOncePerTick(t *testing.T) {
 		}
 	})
 }
+
+func TestFindingsFollowSourceChanges(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFindingFixture(t, s)
+		createDomain(t, f.s, "Finance", "finance-team")
+		f.crawl(table("orphan", 100, 0, 0))
+		page, err := f.s.ListFindings(ctx, models.FindingFilter{})
+		mustOK(t, err, "list")
+		if page.Total != 1 || page.Findings[0].DomainSlug != "sales" || page.Findings[0].SourceName != "Sales DB" {
+			t.Fatalf("before: %+v", page.Findings)
+		}
+		// Moved to another domain and renamed: the finding follows.
+		in := sourceInput("finance", "Ledger DB", "")
+		in.Slug = "sales-db"
+		_, err = f.s.UpdateSource(ctx, admin, "sales-db", in)
+		mustOK(t, err, "move source")
+		page, err = f.s.ListFindings(ctx, models.FindingFilter{Domain: "finance"})
+		mustOK(t, err, "list finance")
+		if page.Total != 1 || page.Findings[0].SourceName != "Ledger DB" {
+			t.Errorf("after the move: %+v", page.Findings)
+		}
+		// Deleted: its findings go with it, at once.
+		mustOK(t, f.s.DeleteSource(ctx, admin, "sales-db"), "delete source")
+		page, err = f.s.ListFindings(ctx, models.FindingFilter{Status: "all"})
+		mustOK(t, err, "list after delete")
+		if page.Total != 0 || countRows(t, f.s, "findings") != 0 {
+			t.Errorf("findings of a deleted source: %d listed, %d stored", page.Total, countRows(t, f.s, "findings"))
+		}
+	})
+}

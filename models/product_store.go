@@ -299,6 +299,9 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, portsBefore, prod.OutputPorts)); err != nil {
 			return err
 		}
+		if err := touchFindings(tx); err != nil { // findings link to its slug
+			return err
+		}
 		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -380,6 +383,9 @@ func (s *Store) DeleteProduct(ctx context.Context, p Principal, domainSlug, slug
 			if err := s.reevaluate(tx, p, scope); err != nil {
 				return err
 			}
+		}
+		if err := touchFindings(tx); err != nil {
+			return err
 		}
 		return s.audit(tx, p, "deleted", "product", prod.ID, domainSlug+"/"+slug, prod.auditFields(), nil)
 	})

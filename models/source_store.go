@@ -189,7 +189,7 @@ func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in So
 		return nil, sourceConflictIfTaken(err)
 	}
 	var src *Source
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeFindings(ctx, func(tx *gorm.DB) error {
 		d, err := domainLockedShared(tx, in.Domain)
 		if err != nil {
 			return err
@@ -207,6 +207,13 @@ func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in So
 			src.DSNHint = dsnHint
 		}
 		if err := tx.Omit("Domain").Save(src).Error; err != nil {
+			return err
+		}
+		// Its findings move with its domain and show its new name.
+		if err := s.reevaluate(tx, p, findingScope{sources: []uint{src.ID}}); err != nil {
+			return err
+		}
+		if err := touchFindings(tx); err != nil {
 			return err
 		}
 		after := src.auditFields()
@@ -328,7 +335,18 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 		if _, err := refreshHealth(tx, products, s.now()); err != nil {
 			return err
 		}
+		if err := tx.Where("source_id = ?", src.ID).Delete(&Finding{}).Error; err != nil {
+			return err
+		}
 		if err := tx.Delete(&Source{}, src.ID).Error; err != nil {
+			return err
+		}
+		if len(products) > 0 { // (an empty scope would mean everything)
+			if err := s.reevaluate(tx, p, findingScope{products: products}); err != nil {
+				return err
+			}
+		}
+		if err := touchFindings(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "deleted", "source", src.ID, src.Slug, src.auditFields(), nil)
