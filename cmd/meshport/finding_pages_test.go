@@ -70,6 +70,16 @@ func seedFindings(t *testing.T, app *testApp) findingSeed {
 
 func ptr[T any](v T) *T { return &v }
 
+// onEachDatabase runs fn against a portal on SQLite and one on PostgreSQL:
+// decisions lock and write differently on each.
+func onEachDatabase(t *testing.T, fn func(t *testing.T, app *testApp)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newTestApp(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		db := newSourceDatabase(t) // an empty database for the portal itself
+		fn(t, newTestAppWithDB(t, "postgres://postgres@127.0.0.1:5432/"+db+"?sslmode=disable"))
+	})
+}
+
 // addSource registers a source through the store.
 func (a *testApp) addSource(t testing.TB, name, domain, kind, dsn string) *models.Source {
 	t.Helper()
@@ -307,7 +317,10 @@ func TestFindingListBadFilters(t *testing.T) {
 }
 
 func TestFindingPageAndDecisions(t *testing.T) {
-	app := newTestApp(t)
+	onEachDatabase(t, testFindingPageAndDecisions)
+}
+
+func testFindingPageAndDecisions(t *testing.T, app *testApp) {
 	seed := seedFindings(t, app)
 	id := app.findingIDOf(t, "public.orders_2019")
 	path := "/findings/" + itoa(id)
