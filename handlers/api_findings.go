@@ -56,7 +56,7 @@ type findingSumJSON struct {
 }
 
 func toFindingJSON(f *models.FindingView) findingJSON {
-	out := findingJSON{ID: f.ID, Kind: f.Kind, Group: findings.Group(f), Title: f.Title, Status: f.Status,
+	out := findingJSON{ID: f.ID, Kind: f.Kind, Group: f.Group(), Title: f.Title, Status: f.Status,
 		Reasons: findings.Reasons(f), UsageKnown: f.UsageKnown, SizeBytes: f.SizeBytes, CostPerMonth: f.CostPerMonth,
 		Since: f.Since, OpenedAt: f.OpenedAt, ClosedAt: f.ClosedAt, CloseReason: f.CloseReason, Note: f.Note,
 		DecidedBy: f.DecidedBy, Domain: f.DomainSlug, URL: "/api/v1/findings/" + strconv.FormatUint(uint64(f.ID), 10)}

@@ -291,8 +291,8 @@ func (p FindingPage) Pages() int {
 	return max(1, (p.Total+p.PerPage-1)/p.PerPage)
 }
 
-// group is the tab a finding is listed under.
-func (f *FindingView) group() string {
+// Group is the tab a finding is listed under (and the API's "group").
+func (f *FindingView) Group() string {
 	switch {
 	case f.Kind == FindingStaleProduct:
 		return GroupStale
@@ -337,7 +337,7 @@ func (s *Store) ListFindings(ctx context.Context, f FindingFilter) (FindingPage,
 		if domainID != 0 && v.DomainID != domainID || f.Source != "" && v.SourceSlug != f.Source {
 			continue
 		}
-		g := v.group()
+		g := v.Group()
 		if v.Status == FindingOpen {
 			page.Groups[g]++
 		}

@@ -48,20 +48,6 @@ type ShowData struct {
 	Now    time.Time
 }
 
-// Group is the tab a finding is listed under; it mirrors the store's
-// grouping: unowned assets whose reads are not counted are kept apart.
-func Group(f *models.FindingView) string {
-	switch {
-	case f.Kind == models.FindingStaleProduct:
-		return models.GroupStale
-	case f.Kind == models.FindingUnusedProduct:
-		return models.GroupUnused
-	case f.UsageKnown:
-		return models.GroupDarkData
-	}
-	return models.GroupUsageUnknown
-}
-
 // Reasons lists why a finding was raised, as short words (badges and the
 // API): unowned and unread for data, stale or unread for products.
 func Reasons(f *models.FindingView) []string {
