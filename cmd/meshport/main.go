@@ -25,6 +25,7 @@ Usage:
   meshport [serve] [flags]                      serve the portal (default)
   meshport migrate [flags]                      apply database migrations
   meshport seed --domains N --products N        add generated domains and products
+    [--sources N --assets N]                    and crawled-looking assets with findings
   meshport admin token --email E --role ROLE    print a new API token
 
 Every flag can also be set as MESHPORT_<FLAG> (e.g. MESHPORT_DATABASE_URL).
@@ -139,8 +140,19 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	domains := fs.Int("domains", 10, "number of domains to add")
 	products := fs.Int("products", 100, "number of products to add, spread over the new domains")
 	demo := fs.Bool("demo", false, "add the small demo data set instead (only into an empty database)")
+	sources := fs.Int("sources", 10, "with --assets: number of (disabled, never crawled) sources to spread the assets over")
+	assets := fs.Int("assets", 0, "number of assets to add as if crawled, with ports on them for most products, findings and 90 days of health totals; needs --secret-key (or --dev) to seal the sources' connections")
 	if err := parseConfig(fs, args); err != nil {
 		return err
+	}
+	if *assets < 0 || *assets > 0 && (*sources < 1 || *demo) {
+		return fmt.Errorf("--assets needs --sources of at least 1, and no --demo")
+	}
+	if cfg.SecretKey == "" && cfg.Dev {
+		cfg.SecretKey = devSecretKey // as serve --dev does, so it can read them
+	}
+	if *assets > 0 && len(cfg.SecretKey) < 32 {
+		return fmt.Errorf("--assets seals the sources' connections: give the portal's --secret-key (MESHPORT_SECRET_KEY), or --dev for the development key")
 	}
 	store, err := openMigrated(ctx, cfg)
 	if err != nil {
@@ -155,6 +167,24 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if err != nil {
 		return err
+	}
+	if *assets > 0 {
+		fmt.Fprintf(stdout, "domains and products seeded in %s\n", time.Since(start).Round(time.Millisecond))
+		sealer, err := models.NewSealer(cfg.SecretKey)
+		if err != nil {
+			return err
+		}
+		store.ConfigureSources(sealer, cfg.sourcesPolicy())
+		store.ConfigureFindings(cfg.findingRules())
+		assetsStart := time.Now()
+		res, err := store.SeedAssets(ctx, *sources, *assets)
+		if err != nil {
+			return err
+		}
+		t := res.Totals
+		fmt.Fprintf(stdout, "%d sources, %d assets, %d ports, %d findings opened (dark data %d, usage unknown %d, stale %d, unused %d) in %s\n",
+			res.Sources, res.Assets, res.Ports, res.Findings, t.DarkAssets, t.UnknownAssets, t.StaleProducts, t.UnusedProducts,
+			time.Since(assetsStart).Round(time.Millisecond))
 	}
 	fmt.Fprintf(stdout, "seeded in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
