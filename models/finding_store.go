@@ -3,9 +3,11 @@ package models
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -39,6 +41,19 @@ type findingsSnapshot struct {
 	bySubject map[subjectKey]*FindingView
 	// open totals per domain (0: the whole portal)
 	totals map[uint]*FindingTotals
+
+	// orders holds, per sort, each group's findings in the order the list
+	// shows them, built on first use; a page is then the first matches
+	// along one of them.
+	orders [len(findingSortList)]struct {
+		once    sync.Once
+		byGroup [len(findingGroupList)][]*FindingView
+	}
+	// sums remembers the totals of recent filters, computed with the
+	// catalog snapshot sumsCat (whose domain names they carry).
+	sumsMu  sync.Mutex
+	sumsCat *catalogSnapshot
+	sums    map[findingListKey]*findingListSums
 }
 
 // FindingTotals sums open findings.
@@ -164,9 +179,9 @@ const (
 )
 
 // FindingGroups lists the groups in tab order.
-func FindingGroups() []string {
-	return []string{GroupDarkData, GroupUsageUnknown, GroupStale, GroupUnused}
-}
+func FindingGroups() []string { return slices.Clone(findingGroupList[:]) }
+
+var findingGroupList = [...]string{GroupDarkData, GroupUsageUnknown, GroupStale, GroupUnused}
 
 // Reasons a dark-data filter can ask for.
 const (
@@ -182,7 +197,9 @@ var findingSizes = map[string]int64{"1MB": 1e6, "100MB": 1e8, "1GB": 1e9, "10GB"
 func FindingSizeOptions() []string { return []string{"1MB", "100MB", "1GB", "10GB", "100GB"} }
 
 // FindingSorts lists the orders the list offers.
-func FindingSorts() []string { return []string{"size", "cost", "age", "name"} }
+func FindingSorts() []string { return slices.Clone(findingSortList[:]) }
+
+var findingSortList = [...]string{"size", "cost", "age", "name"}
 
 // FindingFilter selects findings for the page and the API.
 type FindingFilter struct {
@@ -292,19 +309,25 @@ func (p FindingPage) Pages() int {
 }
 
 // Group is the tab a finding is listed under (and the API's "group").
-func (f *FindingView) Group() string {
+func (f *FindingView) Group() string { return findingGroupList[f.groupIndex()] }
+
+// groupIndex is the finding's group's position in findingGroupList.
+func (f *FindingView) groupIndex() int {
 	switch {
 	case f.Kind == FindingStaleProduct:
-		return GroupStale
+		return 2
 	case f.Kind == FindingUnusedProduct:
-		return GroupUnused
+		return 3
 	case f.UsageKnown:
-		return GroupDarkData
+		return 0
 	}
-	return GroupUsageUnknown
+	return 1
 }
 
 // ListFindings returns one page of the findings matching f, with totals.
+// The totals of a filter are remembered with the snapshot, and the page is
+// the first matches along the snapshot's order for the sort, so a request
+// reads a few dozen findings, not all of them.
 func (s *Store) ListFindings(ctx context.Context, f FindingFilter) (FindingPage, error) {
 	f.Normalize()
 	if err := f.Validate().Err(); err != nil {
@@ -328,58 +351,147 @@ func (s *Store) ListFindings(ctx context.Context, f FindingFilter) (FindingPage,
 	if err != nil {
 		return FindingPage{}, err
 	}
-	minSize := findingSizes[f.MinSize]
-	page := FindingPage{Page: f.Page, PerPage: f.PerPage, Groups: map[string]int{}}
-	var matches []*FindingView
-	byDomain, bySource := map[string]*FindingSum{}, map[string]*FindingSum{}
+	key := findingListKey{domain: domainID, source: f.Source, group: slices.Index(findingGroupList[:], f.Group),
+		status: f.Status, reason: f.Reason, minSize: findingSizes[f.MinSize]}
+	sums := snap.listSums(cat, key)
+	page := FindingPage{Page: f.Page, PerPage: f.PerPage, Total: sums.total, Sum: sums.sum,
+		ByDomain: slices.Clone(sums.byDomain), BySource: slices.Clone(sums.bySource), Groups: map[string]int{}}
+	for g, n := range sums.groups {
+		if n > 0 {
+			page.Groups[findingGroupList[g]] = n
+		}
+	}
+	start := min((f.Page-1)*f.PerPage, sums.total)
+	end := min(start+f.PerPage, sums.total)
+	page.Findings = make([]FindingView, 0, end-start)
+	if start == end {
+		return page, nil
+	}
+	seen := 0
+	for _, v := range snap.ordered(slices.Index(findingSortList[:], f.Sort), key.group) {
+		if !key.matches(v) {
+			continue
+		}
+		if seen >= start {
+			page.Findings = append(page.Findings, *v)
+			if len(page.Findings) == end-start {
+				break
+			}
+		}
+		seen++
+	}
+	return page, nil
+}
+
+// findingListKey is a list filter as the snapshot applies it (the page and
+// the sort aside).
+type findingListKey struct {
+	domain         uint
+	source         string
+	group          int // in findingGroupList
+	status, reason string
+	minSize        int64
+}
+
+// inScope reports whether v passes the domain and source filters, which the
+// group counts also honour.
+func (k *findingListKey) inScope(v *FindingView) bool {
+	return (k.domain == 0 || v.DomainID == k.domain) && (k.source == "" || v.SourceSlug == k.source)
+}
+
+// matches reports whether v is listed under the filter.
+func (k *findingListKey) matches(v *FindingView) bool {
+	if !k.inScope(v) || v.groupIndex() != k.group || k.status != "all" && v.Status != k.status {
+		return false
+	}
+	switch k.reason {
+	case ReasonUnowned:
+		if !v.Unowned {
+			return false
+		}
+	case ReasonUnread:
+		if !v.Unread {
+			return false
+		}
+	case ReasonBoth:
+		if !v.Unowned || !v.Unread {
+			return false
+		}
+	}
+	return k.minSize == 0 || v.SizeBytes != nil && *v.SizeBytes >= k.minSize
+}
+
+// findingListSums are the totals of every finding matching a filter.
+type findingListSums struct {
+	total              int
+	sum                FindingSum
+	byDomain, bySource []FindingSum
+	groups             [len(findingGroupList)]int // open findings per group, in scope
+}
+
+// listSums returns the totals of the findings matching k, remembered for
+// the next requests with the same filter.
+func (snap *findingsSnapshot) listSums(cat *catalogSnapshot, k findingListKey) *findingListSums {
+	snap.sumsMu.Lock()
+	if snap.sumsCat != cat {
+		snap.sumsCat, snap.sums = cat, map[findingListKey]*findingListSums{}
+	}
+	sums, ok := snap.sums[k]
+	snap.sumsMu.Unlock()
+	if ok {
+		return sums
+	}
+	sums = &findingListSums{}
+	byDomain, bySource := map[uint]*FindingSum{}, map[uint]*FindingSum{}
 	for i := range snap.all {
 		v := &snap.all[i]
-		if domainID != 0 && v.DomainID != domainID || f.Source != "" && v.SourceSlug != f.Source {
+		if !k.inScope(v) {
 			continue
 		}
-		g := v.Group()
 		if v.Status == FindingOpen {
-			page.Groups[g]++
+			sums.groups[v.groupIndex()]++
 		}
-		if g != f.Group || f.Status != "all" && v.Status != f.Status {
+		if !k.matches(v) {
 			continue
 		}
-		switch f.Reason {
-		case ReasonUnowned:
-			if !v.Unowned {
-				continue
-			}
-		case ReasonUnread:
-			if !v.Unread {
-				continue
-			}
-		case ReasonBoth:
-			if !v.Unowned || !v.Unread {
-				continue
-			}
-		}
-		if minSize > 0 && (v.SizeBytes == nil || *v.SizeBytes < minSize) {
-			continue
-		}
-		matches = append(matches, v)
-		page.Sum.add(v)
+		sums.total++
+		sums.sum.add(v)
 		if d := cat.byID[v.DomainID]; d != nil {
-			sumInto(byDomain, d.Slug, d.Name, v)
+			sumInto(byDomain, v.DomainID, d.Slug, d.Name, v)
 		}
 		if v.SourceSlug != "" {
-			sumInto(bySource, v.SourceSlug, v.SourceName, v)
+			sumInto(bySource, derefUint(v.SourceID), v.SourceSlug, v.SourceName, v)
 		}
 	}
-	sortFindings(matches, f.Sort)
-	page.Total = len(matches)
-	start := min((f.Page-1)*f.PerPage, len(matches))
-	end := min(start+f.PerPage, len(matches))
-	page.Findings = make([]FindingView, 0, end-start)
-	for _, v := range matches[start:end] {
-		page.Findings = append(page.Findings, *v)
+	sums.byDomain, sums.bySource = sortedSums(byDomain), sortedSums(bySource)
+	snap.sumsMu.Lock()
+	if snap.sumsCat == cat {
+		if len(snap.sums) >= maxRememberedFilters {
+			clear(snap.sums) // crude but bounded; a new snapshot starts empty anyway
+		}
+		snap.sums[k] = sums
 	}
-	page.ByDomain, page.BySource = sortedSums(byDomain), sortedSums(bySource)
-	return page, nil
+	snap.sumsMu.Unlock()
+	return sums
+}
+
+// ordered returns a group's findings in the order of a sort (by its
+// position in findingSortList): the snapshot's order (largest first, then
+// by id) re-sorted stably by the sort's key, so that the matches along it
+// come in the order a stable sort of just the matches would give.
+func (snap *findingsSnapshot) ordered(sortBy, group int) []*FindingView {
+	o := &snap.orders[sortBy]
+	o.once.Do(func() {
+		for i := range snap.all {
+			v := &snap.all[i]
+			g := v.groupIndex()
+			o.byGroup[g] = append(o.byGroup[g], v)
+		}
+		for _, list := range o.byGroup {
+			sortFindings(list, findingSortList[sortBy])
+		}
+	})
+	return o.byGroup[group]
 }
 
 func (sum *FindingSum) add(v *FindingView) {
@@ -390,16 +502,18 @@ func (sum *FindingSum) add(v *FindingView) {
 	sum.Cost += v.CostPerMonth
 }
 
-func sumInto(sums map[string]*FindingSum, key, name string, v *FindingView) {
-	sum := sums[key]
+// sumInto adds v to the sum of the domain or source id (slugs and ids are
+// one to one), named key and name.
+func sumInto(sums map[uint]*FindingSum, id uint, key, name string, v *FindingView) {
+	sum := sums[id]
 	if sum == nil {
 		sum = &FindingSum{Key: key, Name: name}
-		sums[key] = sum
+		sums[id] = sum
 	}
 	sum.add(v)
 }
 
-func sortedSums(sums map[string]*FindingSum) []FindingSum {
+func sortedSums(sums map[uint]*FindingSum) []FindingSum {
 	out := make([]FindingSum, 0, len(sums))
 	for _, s := range sums {
 		out = append(out, *s)
@@ -413,7 +527,8 @@ func sortedSums(sums map[string]*FindingSum) []FindingSum {
 	return out
 }
 
-// sortFindings orders matches; the snapshot is already largest first.
+// sortFindings orders findings (largest first already) by a sort; stable,
+// so equals keep that order.
 func sortFindings(matches []*FindingView, by string) {
 	switch by {
 	case "cost":
