@@ -6,8 +6,11 @@ ADDR     ?= 127.0.0.1:8080
 # The example OpenID Provider used by `make dev-sso` and the end-to-end tests
 # (cmd/meshport/sso_browser_test.go names the same version).
 OP_MODULE := github.com/zitadel/oidc/v3/example/server@v3.51.17
+# The SMTP server of the report tests and `make dev-mail`
+# (cmd/meshport/mailpit_test.go names the same version).
+MAILPIT_MODULE := github.com/axllent/mailpit@v1.27.11
 
-.PHONY: run dev-sso build generate test test-short lint check-generated services bench clean
+.PHONY: run dev-sso dev-mail build generate test test-short lint check-generated services bench clean
 
 ## run: build and start the portal on a local SQLite file with demo data and the localhost-only sign-in
 run: build
@@ -16,6 +19,10 @@ run: build
 ## dev-sso: like run, but signing in at a real OpenID Provider started on localhost:9998
 dev-sso: build
 	OP_MODULE=$(OP_MODULE) ADDR=$(ADDR) ./scripts/dev-sso
+
+## dev-mail: like run, with reports sent to a local mailpit (SMTP :1025, inbox http://127.0.0.1:8025)
+dev-mail: build
+	MAILPIT_MODULE=$(MAILPIT_MODULE) ADDR=$(ADDR) DB=$(DB) ./scripts/dev-mail
 
 ## build: compile the single binary into bin/
 build: generate

@@ -28,5 +28,9 @@ func (s *Server) profileData(c echo.Context) (profile.Data, error) {
 	if err != nil {
 		return profile.Data{}, err
 	}
-	return profile.Data{Page: s.page(c, "Your profile", "profile"), User: *user, Tokens: tokens}, nil
+	pref, err := s.store.ReportPreferenceOf(ctx, user.Email)
+	if err != nil {
+		return profile.Data{}, err
+	}
+	return profile.Data{Page: s.page(c, "Your profile", "profile"), User: *user, Tokens: tokens, Report: pref}, nil
 }

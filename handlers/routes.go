@@ -24,6 +24,13 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.GET("/profile", s.profileShow)
 	pages.POST("/profile/tokens", s.profileTokenCreate)
 	pages.POST("/profile/tokens/:id/revoke", s.profileTokenRevoke)
+	pages.POST("/profile/reports", s.profileReportsSave)
+
+	pages.GET("/reports/preview", s.reportPreview)
+	pages.GET("/reports/preview/html", s.reportPreviewHTML)
+	pages.GET("/reports/deliveries", s.reportDeliveries)
+	pages.POST("/reports/deliveries/:id/retry", s.reportRetry)
+	pages.POST("/reports/send", s.reportSend)
 
 	pages.GET("/users", s.userList)
 	pages.POST("/users/:id/sessions/revoke", s.userSessionsRevoke)

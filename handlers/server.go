@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"context"
 	"bytes"
 	"log/slog"
 	"net/http"
@@ -26,6 +27,16 @@ type Config struct {
 	Sessions      models.SessionLifetime
 	// BodyLimit caps request bodies, e.g. "1M".
 	BodyLimit string
+	// Reports previews and sends ownership reports (nil: none).
+	Reports Reports
+}
+
+// Reports is the report service the pages use.
+type Reports interface {
+	Preview(ctx context.Context, email string) (*models.Report, string, string, error)
+	QueueNow(ctx context.Context, p models.Principal, email string) (*models.OutboxMessage, error)
+	SMTPConfigured() bool
+	Kick()
 }
 
 // Server holds the dependencies of every handler.

@@ -208,6 +208,38 @@ func migrations() []*gormigrate.Migration {
 			return tx.Migrator().CreateTable(&JobTick{})
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("job_ticks") },
+	}, {
+		// Ownership reports: each person's choice of how often, and the
+		// outbox the delivery worker sends from.
+		ID: "0008_reports",
+		Migrate: func(tx *gorm.DB) error {
+			type ReportPreference struct {
+				Email     string `gorm:"size:254;primaryKey"`
+				Frequency string `gorm:"size:16;not null"`
+				Always    bool   `gorm:"not null;default:false"`
+				UpdatedAt time.Time
+			}
+			type OutboxMessage struct {
+				ID            uint      `gorm:"primaryKey"`
+				Recipient     string    `gorm:"size:254;not null;uniqueIndex:idx_outbox_recipient_period,priority:1"`
+				Period        string    `gorm:"size:40;not null;uniqueIndex:idx_outbox_recipient_period,priority:2"`
+				Subject       string    `gorm:"size:300;not null"`
+				HTML          string    `gorm:"column:html;type:text;not null"`
+				Text          string    `gorm:"type:text;not null"`
+				Status        string    `gorm:"size:16;not null;index:idx_outbox_due,priority:1"`
+				NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
+				Attempts      int       `gorm:"not null;default:0"`
+				LastError     string    `gorm:"size:1000;not null;default:''"`
+				ClaimedBy     string    `gorm:"size:100;not null;default:''"`
+				ClaimedUntil  *time.Time
+				QueuedAt      time.Time `gorm:"not null;index:idx_outbox_queued"`
+				QueuedBy      string    `gorm:"size:300;not null;default:''"`
+				SentAt        *time.Time
+				MessageID     string `gorm:"size:200;not null;default:''"`
+			}
+			return tx.Migrator().CreateTable(&ReportPreference{}, &OutboxMessage{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("outbox_messages", "report_preferences") },
 	}}
 }
 

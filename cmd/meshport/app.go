@@ -27,6 +27,9 @@ type App struct {
 	HTTP      *echo.Echo
 	Scheduler *jobs.Scheduler
 	Sources   jobs.Sources
+	Reports   *jobs.Reports
+	// reportsDone is closed when the report sender has stopped.
+	reportsDone chan struct{}
 	// demoSource is crawled once at start in --dev when it never was.
 	demoSource *models.Source
 }
@@ -87,9 +90,11 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	crawler := jobs.NewCrawler(store, log, jobs.CrawlerOptions{Parallel: cfg.CrawlParallel, Timeout: cfg.CrawlTimeout})
 	sources := jobs.Sources{Crawler: crawler, SourceSchedules: jobs.NewSourceSchedules(store, crawler, scheduler)}
 	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
+	reports := jobs.NewReports(store, log, cfg.reportsOptions(loc, crawler.Instance()))
 	app := &App{
-		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, demoSource: demo,
-		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions}, signIn, sources),
+		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, Reports: reports, demoSource: demo,
+		reportsDone: make(chan struct{}),
+		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
 	}
 	if err := app.addJobs(sessions); err != nil {
 		store.Close()
@@ -120,12 +125,32 @@ func (a *App) addJobs(sessions models.SessionLifetime) error {
 			return err
 		}},
 	}
+	if a.Reports.SMTPConfigured() {
+		jobs = append(jobs, []struct {
+			name, spec string
+			fn         func(context.Context) error
+		}{
+			{"reports-weekly", a.Config.ReportSchedule, func(ctx context.Context) error { return a.queueReports(ctx, models.ReportWeekly) }},
+			{"reports-daily", a.Config.ReportDailySchedule, func(ctx context.Context) error { return a.queueReports(ctx, models.ReportDaily) }},
+		}...)
+	}
 	for _, j := range jobs {
 		if err := a.Scheduler.Add(j.name, j.spec, j.fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// queueReports queues the due reports once per tick across replicas; the
+// sender (on every replica) delivers them.
+func (a *App) queueReports(ctx context.Context, frequency string) error {
+	mine, err := a.Store.ClaimJobTick(ctx, "reports-"+frequency, a.Store.Now(), a.Sources.Crawler.Instance())
+	if err != nil || !mine {
+		return err
+	}
+	_, err = a.Reports.Queue(ctx, frequency, "schedule")
+	return err
 }
 
 // newSignIn picks how people sign in: the company's OpenID Provider when an
@@ -171,6 +196,14 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	a.Scheduler.Start()
 	a.crawlDemoOnce()
+	go func() {
+		defer close(a.reportsDone)
+		poll := a.Config.reportsPoll
+		if poll == 0 {
+			poll = 15 * time.Second
+		}
+		a.Reports.Run(a.Scheduler.Context(), poll)
+	}()
 	go func() { // the trends start today, not at the first tick
 		if err := a.evaluateFindings(a.Scheduler.Context()); err != nil {
 			a.Log.Error("evaluate findings", "error", err)
@@ -184,6 +217,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		a.Scheduler.Stop(context.Background())
 		a.Sources.Shutdown(context.Background())
+		<-a.reportsDone
 		return err
 	case <-ctx.Done():
 	}
@@ -193,6 +227,10 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(shutdownCtx)
 	a.Scheduler.Stop(shutdownCtx)
 	a.Sources.Shutdown(shutdownCtx)
+	select { // the sender stops with the scheduler's context
+	case <-a.reportsDone:
+	case <-shutdownCtx.Done():
+	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -12,9 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/meshport/meshport/jobs"
 	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/peterbourgon/ff/v3"
+	"github.com/robfig/cron/v3"
 )
 
 // Config is meshport's configuration, from flags or MESHPORT_* variables
@@ -54,6 +57,20 @@ type Config struct {
 	StoragePrice    float64
 	StoragePrices   string
 	StorageCurrency string
+
+	SMTPHost            string
+	SMTPPort            int
+	SMTPUsername        string
+	SMTPPassword        string
+	SMTPFrom            string
+	SMTPTLS             string
+	ReportSchedule      string
+	ReportDailySchedule string
+	ReportRetry         time.Duration
+
+	// reportsPoll is how often the report sender looks for due messages
+	// (15 s when zero); tests shorten it.
+	reportsPoll time.Duration
 
 	// clock replaces the wall clock of the store (crawl times, findings,
 	// health); tests set it to see months pass in seconds.
@@ -96,6 +113,15 @@ func registerConfig(fs *flag.FlagSet, cfg *Config) {
 	fs.Float64Var(&cfg.StoragePrice, "storage-price", 0.10, "estimated storage price per GB-month, for the cost of dark data (MESHPORT_STORAGE_PRICE)")
 	fs.StringVar(&cfg.StoragePrices, "storage-prices", "", "prices per source kind overriding --storage-price, e.g. postgres=0.115,files=0.023 (MESHPORT_STORAGE_PRICES)")
 	fs.StringVar(&cfg.StorageCurrency, "storage-currency", "USD", "currency of the storage prices, as shown (MESHPORT_STORAGE_CURRENCY)")
+	fs.StringVar(&cfg.SMTPHost, "smtp-host", "", "SMTP server for the ownership reports; none: reports are only previewed (MESHPORT_SMTP_HOST)")
+	fs.IntVar(&cfg.SMTPPort, "smtp-port", 587, "SMTP port (MESHPORT_SMTP_PORT)")
+	fs.StringVar(&cfg.SMTPUsername, "smtp-username", "", "SMTP user, if the server wants one (MESHPORT_SMTP_USERNAME)")
+	fs.StringVar(&cfg.SMTPPassword, "smtp-password", "", "SMTP password; prefer the environment variable (MESHPORT_SMTP_PASSWORD)")
+	fs.StringVar(&cfg.SMTPFrom, "smtp-from", "", "sender of the reports, e.g. meshport@example.com (MESHPORT_SMTP_FROM)")
+	fs.StringVar(&cfg.SMTPTLS, "smtp-tls", "starttls", "none, starttls (required) or tls (implicit, usually port 465) (MESHPORT_SMTP_TLS)")
+	fs.StringVar(&cfg.ReportSchedule, "report-schedule", "0 7 * * 1", "when weekly reports go out, a cron expression in --time-zone (MESHPORT_REPORT_SCHEDULE)")
+	fs.StringVar(&cfg.ReportDailySchedule, "report-daily-schedule", "0 7 * * *", "when daily reports go out, for those who chose them (MESHPORT_REPORT_DAILY_SCHEDULE)")
+	fs.DurationVar(&cfg.ReportRetry, "report-retry", time.Minute, "first retry delay of a report the SMTP server refused; doubles each time up to 1h (MESHPORT_REPORT_RETRY)")
 	fs.IntVar(&cfg.CrawlParallel, "crawl-parallel", 4, "how many sources are crawled at once (MESHPORT_CRAWL_PARALLEL)")
 	fs.DurationVar(&cfg.CrawlTimeout, "crawl-timeout", 30*time.Minute, "longest a crawl may take (MESHPORT_CRAWL_TIMEOUT)")
 }
@@ -174,10 +200,53 @@ func (c *Config) validateSources() []string {
 	if _, err := parseKindPrices(c.StoragePrices); err != "" {
 		problems = append(problems, "MESHPORT_STORAGE_PRICES: "+err)
 	}
+	problems = append(problems, c.smtpProblems()...)
 	if cur := strings.TrimSpace(c.StorageCurrency); cur == "" || len(cur) > 8 {
 		problems = append(problems, "MESHPORT_STORAGE_CURRENCY must be a short currency name such as USD or EUR")
 	}
 	return problems
+}
+
+// smtpProblems checks the mail settings; none are needed without a host.
+func (c *Config) smtpProblems() []string {
+	var problems []string
+	for name, spec := range map[string]string{"MESHPORT_REPORT_SCHEDULE": c.ReportSchedule, "MESHPORT_REPORT_DAILY_SCHEDULE": c.ReportDailySchedule} {
+		if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(strings.TrimSpace(spec), "@every") {
+			problems = append(problems, fmt.Sprintf("%s %q is not a cron expression such as \"0 7 * * 1\"", name, spec))
+		}
+	}
+	if c.ReportRetry < time.Second || c.ReportRetry > time.Hour {
+		problems = append(problems, "MESHPORT_REPORT_RETRY must be from 1s to 1h")
+	}
+	if c.SMTPHost == "" {
+		return problems
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		problems = append(problems, "MESHPORT_SMTP_PORT must be from 1 to 65535")
+	}
+	if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Address == "" {
+		problems = append(problems, "MESHPORT_SMTP_FROM must be the reports' sender address, e.g. meshport@example.com")
+	}
+	if !slices.Contains([]string{"none", "starttls", "tls"}, c.SMTPTLS) {
+		problems = append(problems, "MESHPORT_SMTP_TLS must be none, starttls or tls")
+	}
+	if c.BaseURL == "" && !c.Dev {
+		problems = append(problems, "MESHPORT_BASE_URL is needed for the links in the reports")
+	}
+	return problems
+}
+
+// reportsOptions are the report service's settings.
+func (c *Config) reportsOptions(loc *time.Location, instance string) jobs.ReportsOptions {
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + c.Addr // --dev only (validate), on loopback
+	}
+	return jobs.ReportsOptions{
+		SMTP: jobs.SMTP{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername, Password: c.SMTPPassword,
+			From: c.SMTPFrom, TLS: c.SMTPTLS},
+		BaseURL: base, Location: loc, RetryBase: c.ReportRetry, Instance: instance,
+	}
 }
 
 func validPrice(p float64) bool { return p >= 0 && p <= 1000 } // NaN fails both

@@ -27,6 +27,8 @@ Usage:
   meshport seed --domains N --products N        add generated domains and products
     [--sources N --assets N]                    and crawled-looking assets with findings
   meshport admin token --email E --role ROLE    print a new API token
+  meshport reports send [--frequency F]         queue this period's reports and send them now
+  meshport reports preview --email E [--html]   print one person's report
 
 Every flag can also be set as MESHPORT_<FLAG> (e.g. MESHPORT_DATABASE_URL).
 Run "meshport COMMAND -h" for a command's flags.
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return seedCmd(ctx, args, stdout, stderr)
 	case "admin":
 		return adminCmd(ctx, args, stdout, stderr)
+	case "reports":
+		return reportsCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -21,6 +21,13 @@ type Data struct {
 	Expires string
 	Errors  models.FieldErrors
 	Message string
+	// Report is the person's report choice; ReportErrors a refused change.
+	Report       models.ReportPreference
+	ReportErrors models.FieldErrors
+}
+
+func frequencyOptions() []views.Option {
+	return []views.Option{{Value: models.ReportWeekly, Label: "Weekly"}, {Value: models.ReportDaily, Label: "Daily"}, {Value: models.ReportNever, Label: "Never"}}
 }
 
 // ExpiryOptions are the lifetimes a personal token may have.

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/meshport/meshport/models"
+)
+
+// reportsApp is a portal whose reports go to a fresh mailpit, with the
+// findings of seedFindings, Lena named as an owner of Checkout (she never
+// signed in), and Vera owning Customer through her group "analysts".
+func reportsApp(t *testing.T, databaseURL string) (*testApp, *mailpit) {
+	t.Helper()
+	mp := startMailpit(t)
+	cfg := testConfig(databaseURL)
+	mp.smtpConfig(&cfg)
+	cfg.ReportRetry, cfg.reportsPoll = time.Second, 200*time.Millisecond
+	app := newTestAppWithConfig(t, cfg)
+	seedReportOwners(t, app)
+	return app, mp
+}
+
+func seedReportOwners(t *testing.T, app *testApp) {
+	t.Helper()
+	ctx := context.Background()
+	seedFindings(t, app)
+	for slug, owners := range map[string][]string{
+		"checkout": {"checkout-team", "omar@example.com", "lena@example.com"},
+		"customer": {"crm-team", "analysts"},
+	} {
+		if _, err := app.Store.PatchDomain(ctx, admin, slug, func(in *models.DomainInput) error {
+			in.Owners = owners
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, who := range []string{"omar", "vera", "ada"} {
+		app.signedIn(t, who) // users known from sign-in, with their groups
+	}
+	var vera models.User
+	if err := app.Store.DB().Where("email = ?", "vera@example.com").Take(&vera).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Store.SetReportPreference(ctx, vera.Principal(), models.ReportWeekly, true); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+var absoluteLink = regexp.MustCompile(`href="([^"]*)"`)
+
+// TestReportsReachTheRightPeople sends the weekly reports through a real
+// SMTP server and reads them back: each owner gets one email about what
+// they own (directly, through a group, or named by email without ever
+// signing in), with HTML and text parts and absolute links; nobody gets a
+// report about nothing.
+func TestReportsReachTheRightPeople(t *testing.T) {
+	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
+	ctx := context.Background()
+	queued, err := app.Reports.Queue(ctx, models.ReportWeekly, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if queued != 3 {
+		t.Errorf("%d reports queued, want 3 (omar, lena, vera)", queued)
+	}
+	got := mp.waitForMail(3)
+	var to []string
+	for addr, list := range got {
+		to = append(to, addr)
+		if len(list) != 1 {
+			t.Errorf("%s got %d emails", addr, len(list))
+		}
+	}
+	sort.Strings(to)
+	if strings.Join(to, " ") != "lena@example.com omar@example.com vera@example.com" {
+		t.Fatalf("reports went to %v", to)
+	}
+
+	omar := mp.message(got["omar@example.com"][0].ID)
+	if want := "1 stale product, 5.5 GB of dark data in Checkout"; omar.Subject != want {
+		t.Errorf("subject %q, want %q", omar.Subject, want)
+	}
+	for _, part := range []string{omar.Text, omar.HTML} {
+		for _, want := range []string{"Orders", "Payments", "orders_2019", "tmp_export"} {
+			if !strings.Contains(part, want) {
+				t.Errorf("omar's report lacks %q", want)
+			}
+		}
+		for _, other := range []string{"Customer profiles", "Shipments", "old_contacts"} {
+			if strings.Contains(part, other) {
+				t.Errorf("omar's report mentions %q, which he does not own", other)
+			}
+		}
+	}
+	if strings.Contains(omar.HTML, "<script") || !strings.Contains(omar.HTML, `style="`) {
+		t.Errorf("HTML part is not email-safe")
+	}
+	links := absoluteLink.FindAllStringSubmatch(omar.HTML, -1)
+	if len(links) < 5 {
+		t.Fatalf("only %d links in the HTML part", len(links))
+	}
+	for _, l := range links {
+		if !strings.HasPrefix(l[1], "http://127.0.0.1:") {
+			t.Errorf("link %q is not absolute", l[1])
+		}
+	}
+	if !strings.Contains(omar.Text, "http://127.0.0.1:") || !strings.Contains(omar.Text, "/products/checkout/orders") {
+		t.Errorf("text part without absolute links:\n%s", omar.Text)
+	}
+
+	vera := mp.message(got["vera@example.com"][0].ID)
+	if vera.Subject != "Nothing to act on in Customer" || !strings.Contains(vera.Text, "Customer profiles") || strings.Contains(vera.Text, "Orders") {
+		t.Errorf("vera's report (owner through her group): %q\n%s", vera.Subject, vera.Text)
+	}
+	lena := mp.message(got["lena@example.com"][0].ID)
+	if lena.Subject != omar.Subject {
+		t.Errorf("lena's subject %q, want Checkout's", lena.Subject)
+	}
+
+	// A second run in the same period sends nothing more.
+	if again, err := app.Reports.Queue(ctx, models.ReportWeekly, "test"); err != nil || again != 0 {
+		t.Errorf("second run queued %d (%v)", again, err)
+	}
+	if _, _, err := app.Reports.Deliver(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(mp.messages()); n != 3 {
+		t.Errorf("%d recipients after a second run", n)
+	}
+	var sent int64
+	app.Store.DB().Model(&models.OutboxMessage{}).Where("status = ?", models.OutboxSent).Count(&sent)
+	if sent != 3 {
+		t.Errorf("%d messages marked sent", sent)
+	}
+}
+
+// TestReportsSurviveSMTPDown queues the reports while the SMTP server is
+// down: nothing is lost, the failures are shown with the reason, and once
+// the server is back every report arrives exactly once.
+func TestReportsSurviveSMTPDown(t *testing.T) {
+	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
+	ctx := context.Background()
+	mp.stop()
+	if _, err := app.Reports.Queue(ctx, models.ReportWeekly, "test"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var waiting []models.OutboxMessage
+	for time.Now().Before(deadline) {
+		app.Store.DB().Where("status = ? AND attempts >= 1", models.OutboxQueued).Find(&waiting)
+		if len(waiting) == 3 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(waiting) != 3 || !strings.Contains(waiting[0].LastError, "connection refused") {
+		t.Fatalf("while down: %d waiting to retry, error %q", len(waiting), waiting[0].LastError)
+	}
+	ada := app.signedIn(t, "ada")
+	page := ada.get("/reports/deliveries")
+	if !strings.Contains(page.Body, "connection refused") {
+		t.Errorf("the delivery page does not show the server's answer")
+	}
+	mp.start()
+	got := mp.waitForMail(3)
+	time.Sleep(2500 * time.Millisecond) // more retry rounds would send more
+	got = mp.messages()
+	for addr, list := range got {
+		if len(list) != 1 {
+			t.Errorf("%s got %d emails", addr, len(list))
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d recipients got mail", len(got))
+	}
+}
+
+// TestReportsQueuedBeforeACrashAreSentOnce: a process queues the reports
+// and claims them for sending, then dies; the next process takes the
+// claims over when their lease runs out and sends each report once.
+func TestReportsQueuedBeforeACrashAreSentOnce(t *testing.T) {
+	dbURL := "postgres://postgres@127.0.0.1:5432/" + newSourceDatabase(t) + "?sslmode=disable"
+	mp := startMailpit(t)
+	first := testConfig(dbURL)
+	mp.smtpConfig(&first)
+	ctx := context.Background()
+	func() {
+		store, err := models.Open(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		if err := store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	// The first process: everything but sending.
+	crashed, err := NewApp(ctx, first, discardLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedReportOwners(t, &testApp{App: crashed})
+	if _, err := crashed.Reports.Queue(ctx, models.ReportWeekly, "test"); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := crashed.Store.ClaimDue(ctx, "dead-process", 10, 8, time.Second)
+	if err != nil || len(claimed) != 3 {
+		t.Fatalf("claimed %d (%v)", len(claimed), err)
+	}
+	crashed.Close()
+	if n := len(mp.messages()); n != 0 {
+		t.Fatalf("%d sent before the crash", n)
+	}
+	// The next process sends them once the dead claims expire.
+	second := testConfig(dbURL)
+	mp.smtpConfig(&second)
+	second.reportsPoll = 200 * time.Millisecond
+	newTestAppWithConfig(t, second)
+	got := mp.waitForMail(3)
+	for addr, list := range got {
+		if len(list) != 1 {
+			t.Errorf("%s got %d emails", addr, len(list))
+		}
+	}
+}
+
+// TestTwoReplicasSendOneReportEach runs the weekly schedule on two portals
+// on one PostgreSQL at the same moment: every owner gets one email.
+func TestTwoReplicasSendOneReportEach(t *testing.T) {
+	dbURL := "postgres://postgres@127.0.0.1:5432/" + newSourceDatabase(t) + "?sslmode=disable"
+	mp := startMailpit(t)
+	var apps []*testApp
+	for range 2 {
+		cfg := testConfig(dbURL)
+		mp.smtpConfig(&cfg)
+		cfg.reportsPoll = 200 * time.Millisecond
+		apps = append(apps, newTestAppWithConfig(t, cfg))
+	}
+	seedReportOwners(t, apps[0])
+	var wg sync.WaitGroup
+	for _, a := range apps {
+		wg.Add(2)
+		go func() { defer wg.Done(); _ = a.queueReports(context.Background(), models.ReportWeekly) }()
+		go func() { defer wg.Done(); _, _ = a.Reports.Queue(context.Background(), models.ReportWeekly, "again") }()
+	}
+	wg.Wait()
+	mp.waitForMail(3)
+	time.Sleep(time.Second)
+	got := mp.messages()
+	for addr, list := range got {
+		if len(list) != 1 {
+			t.Errorf("%s got %d emails", addr, len(list))
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d recipients", len(got))
+	}
+}
+
+// TestReportPreferencesAndPreview: the profile's report choice with bad
+// input, the preview of one's own report, and admins' preview of anyone's.
+func TestReportPreferencesAndPreview(t *testing.T) {
+	app := newTestApp(t)
+	seedReportOwners(t, app)
+	omar := app.signedIn(t, "omar")
+	omar.get("/profile")
+	before := app.rowCounts(t)
+	p, _ := omar.post("/profile/reports", url.Values{"frequency": {"monthly"}, "always": {"true"}})
+	if p.StatusCode != http.StatusUnprocessableEntity || p.fieldError("frequency") != "Choose weekly, daily or never." {
+		t.Fatalf("bad frequency: %d %q", p.StatusCode, p.fieldError("frequency"))
+	}
+	if p.selected("frequency") != "" && p.selected("frequency") != "monthly" {
+		t.Errorf("form shows %q", p.selected("frequency"))
+	}
+	app.assertNothingWritten(t, before)
+	var prefs int64
+	app.Store.DB().Model(&models.ReportPreference{}).Where("email = ?", "omar@example.com").Count(&prefs)
+	if prefs != 0 {
+		t.Errorf("a refused choice was stored")
+	}
+	p, _ = omar.post("/profile/reports", url.Values{"frequency": {"daily"}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", p.StatusCode)
+	}
+	if got := omar.get("/profile").selected("frequency"); got != "daily" {
+		t.Errorf("profile shows %q", got)
+	}
+
+	preview := omar.get("/reports/preview")
+	if got := text(preview.Doc.Find("#report-subject")); got != "Subject: 1 stale product, 5.5 GB of dark data in Checkout" {
+		t.Errorf("preview subject %q", got)
+	}
+	frame := omar.get("/reports/preview/html")
+	if csp := frame.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+		t.Errorf("frame CSP %q", csp)
+	}
+	if !strings.Contains(frame.Body, "orders_2019") {
+		t.Errorf("frame lacks the report")
+	}
+	if p := omar.get("/reports/preview?email=vera@example.com"); p.StatusCode != http.StatusForbidden {
+		t.Errorf("omar previews vera's report: %d", p.StatusCode)
+	}
+	ada := app.signedIn(t, "ada")
+	if p := ada.get("/reports/preview?email=vera@example.com"); p.StatusCode != http.StatusOK || !strings.Contains(p.Body, "Customer profiles") {
+		t.Errorf("admin preview of vera: %d", p.StatusCode)
+	}
+	if p := ada.get("/reports/preview?email=nobody@example.com"); p.StatusCode != http.StatusNotFound {
+		t.Errorf("preview of a stranger: %d", p.StatusCode)
+	}
+	if p := omar.get("/reports/deliveries"); p.StatusCode != http.StatusForbidden {
+		t.Errorf("owner opens deliveries: %d", p.StatusCode)
+	}
+}
