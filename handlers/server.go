@@ -3,8 +3,8 @@
 package handlers
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"

@@ -234,8 +234,8 @@ func (ev *evaluation) existing(kind string, scope findingScope, subjects []uint)
 		}
 		out := map[uint]*Finding{}
 		for start := 0; start < len(subjects); start += 1000 {
-			var found []Finding
-			if err := ev.tx.Where("kind = ? AND subject_id IN ?", kind, subjects[start:min(start+1000, len(subjects))]).Find(&found).Error; err != nil {
+			found, err := scanFindings(ev.tx.Where("kind = ? AND subject_id IN ?", kind, subjects[start:min(start+1000, len(subjects))]))
+			if err != nil {
 				return nil, err
 			}
 			for i := range found {
@@ -244,8 +244,8 @@ func (ev *evaluation) existing(kind string, scope findingScope, subjects []uint)
 		}
 		return out, nil
 	}
-	var found []Finding
-	if err := q.Find(&found).Error; err != nil {
+	found, err := scanFindings(q)
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[uint]*Finding, len(found))
@@ -253,6 +253,28 @@ func (ev *evaluation) existing(kind string, scope findingScope, subjects []uint)
 		out[found[i].SubjectID] = &found[i]
 	}
 	return out, nil
+}
+
+// scanFindings reads the findings q selects, scanning the columns by hand:
+// GORM's reflection took half of a full evaluation's time with 87,000
+// findings.
+func scanFindings(q *gorm.DB) ([]Finding, error) {
+	rows, err := q.Model(&Finding{}).Select(`id, "` + strings.Join(findingColumns, `", "`) + `"`).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		var f Finding
+		if err := rows.Scan(&f.ID, &f.Kind, &f.SubjectID, &f.AssetID, &f.ProductID, &f.SourceID, &f.DomainID, &f.Title,
+			&f.Unowned, &f.Unread, &f.UsageKnown, &f.SizeBytes, &f.Since, &f.Status, &f.OpenedAt, &f.ClosedAt, &f.CloseReason,
+			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // darkData judges the scope's assets: stored data owned by no product's

@@ -94,7 +94,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	app := &App{
 		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, Reports: reports, demoSource: demo,
 		reportsDone: make(chan struct{}),
-		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
+		HTTP:        handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
 	}
 	if err := app.addJobs(sessions); err != nil {
 		store.Close()

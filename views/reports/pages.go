@@ -17,7 +17,9 @@ type PreviewData struct {
 	CanSend bool
 }
 
-func (d PreviewData) frameURL() string { return "/reports/preview/html?email=" + url.QueryEscape(d.Email) }
+func (d PreviewData) frameURL() string {
+	return "/reports/preview/html?email=" + url.QueryEscape(d.Email)
+}
 
 // DeliveriesData is the admins' delivery page.
 type DeliveriesData struct {
