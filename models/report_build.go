@@ -175,8 +175,11 @@ func (s *Store) reportIndex(ctx context.Context) (*reportIndex, error) {
 		Recipient string
 		Last      time.Time
 	}
-	if err := s.db.WithContext(ctx).Model(&OutboxMessage{}).Select("recipient, max(sent_at) AS last").
-		Where("status = ?", OutboxSent).Group("recipient").Scan(&sent).Error; err != nil {
+	// The newest sent row per recipient, selected as a row (SQLite would
+	// give max() of a time column back as text).
+	if err := s.db.WithContext(ctx).Raw(`SELECT o.recipient, o.sent_at AS last FROM outbox_messages o
+		WHERE o.status = ? AND o.sent_at = (SELECT max(i.sent_at) FROM outbox_messages i WHERE i.recipient = o.recipient AND i.status = ?)`,
+		OutboxSent, OutboxSent).Scan(&sent).Error; err != nil {
 		return nil, internal("last reports", err)
 	}
 	ix.lastSent = make(map[string]time.Time, len(sent))
