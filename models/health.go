@@ -168,12 +168,14 @@ type HealthSummary struct {
 	LastRead   *time.Time `json:"last_read,omitempty"`
 	ReadSince  *time.Time `json:"read_since,omitempty"`
 	Unmeasured int        `json:"unmeasured,omitempty"`
+	// Trend of reads: up, down, flat or new against the 30 days before.
+	Trend string `json:"trend,omitempty"`
 }
 
 // Summary keeps what the list needs of a product's health.
 func (h ProductHealth) Summary() HealthSummary {
 	sum := HealthSummary{LastChange: h.Freshness.LastChange, How: h.Freshness.How, SizeBytes: h.SizeBytes,
-		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone, LastRead: h.Usage.LastRead, ReadSince: h.Usage.Since, Unmeasured: h.Usage.Unmeasured}
+		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone, LastRead: h.Usage.LastRead, ReadSince: h.Usage.Since, Unmeasured: h.Usage.Unmeasured, Trend: h.Usage.Trend}
 	if h.Usage.Known {
 		r := h.Usage.ReadsPerDay
 		sum.ReadsPerDay = &r

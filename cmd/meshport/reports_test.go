@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -307,5 +308,53 @@ func TestReportPreferencesAndPreview(t *testing.T) {
 	}
 	if p := omar.get("/reports/deliveries"); p.StatusCode != http.StatusForbidden {
 		t.Errorf("owner opens deliveries: %d", p.StatusCode)
+	}
+}
+
+// TestReportDeliveryActions: the admins' send-now and retry with bad
+// input, and refusals for everyone else; nothing is written by a refusal.
+func TestReportDeliveryActions(t *testing.T) {
+	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
+	ada := app.signedIn(t, "ada")
+	ada.get("/reports/deliveries")
+	before := app.rowCounts(t)
+	for _, tc := range []struct{ email, msg string }{
+		{"", "Whose report? Give an email address."},
+		{"nobody@example.com", `Nobody with the email "nobody@example.com" signed in or owns anything.`},
+	} {
+		p, _ := ada.post("/reports/send", url.Values{"email": {tc.email}})
+		if p.StatusCode != http.StatusUnprocessableEntity || p.fieldError("email") != tc.msg || p.value("email") != tc.email {
+			t.Errorf("send to %q: %d %q (value %q)", tc.email, p.StatusCode, p.fieldError("email"), p.value("email"))
+		}
+	}
+	omar := app.signedIn(t, "omar")
+	omar.get("/profile")
+	if p, _ := omar.post("/reports/send", url.Values{"email": {"omar@example.com"}}); p.StatusCode != http.StatusForbidden {
+		t.Errorf("owner sends by hand: %d", p.StatusCode)
+	}
+	if p, _ := ada.post("/reports/deliveries/999/retry", nil); p.StatusCode != http.StatusNotFound {
+		t.Errorf("retry of an unknown message: %d", p.StatusCode)
+	}
+	app.assertNothingWritten(t, before)
+
+	p, _ := ada.post("/reports/send", url.Values{"email": {"Vera@example.com"}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send now: %d", p.StatusCode)
+	}
+	got := mp.waitForMail(1)
+	if len(got["vera@example.com"]) != 1 {
+		t.Fatalf("send now delivered %v", got)
+	}
+	page := ada.get("/reports/deliveries")
+	if rows := page.texts("#deliveries tbody tr td:nth-child(4)"); len(rows) != 1 || rows[0] != "sent" {
+		t.Errorf("delivery page statuses %q", rows)
+	}
+	var m models.OutboxMessage
+	app.Store.DB().Take(&m)
+	if p, _ := omar.post("/reports/deliveries/"+fmt.Sprint(m.ID)+"/retry", nil); p.StatusCode != http.StatusForbidden {
+		t.Errorf("owner retries: %d", p.StatusCode)
+	}
+	if p, _ := ada.post("/reports/deliveries/"+fmt.Sprint(m.ID)+"/retry", nil); p.StatusCode != http.StatusConflict {
+		t.Errorf("retry of a sent message: %d", p.StatusCode)
 	}
 }

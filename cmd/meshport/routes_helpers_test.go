@@ -15,7 +15,7 @@ import (
 
 // writeTables are the tables a form or API write can touch; "nothing was
 // written" means none of them changed size.
-var writeTables = []string{"domains", "products", "output_ports", "audit_entries"}
+var writeTables = []string{"domains", "products", "output_ports", "audit_entries", "outbox_messages", "report_preferences"}
 
 // rowCounts is the size of every write table at one moment.
 type rowCounts map[string]int64

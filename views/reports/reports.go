@@ -110,7 +110,18 @@ func usageText(p models.ReportProduct) string {
 	case h.ReadsPerDay == nil:
 		return "usage unknown"
 	}
-	return strconv.FormatFloat(*h.ReadsPerDay, 'f', 1, 64) + " reads/day"
+	out := strconv.FormatFloat(*h.ReadsPerDay, 'f', 1, 64) + " reads/day"
+	switch h.Trend {
+	case "up":
+		out += ", rising"
+	case "down":
+		out += ", falling"
+	case "flat":
+		out += ", steady"
+	case "new":
+		out += ", new readers"
+	}
+	return out
 }
 
 func sizeText(p models.ReportProduct) string {
