@@ -102,7 +102,7 @@ func TestReportsReachTheRightPeople(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(omar.HTML, "<script") || !strings.Contains(omar.HTML, `style="`) {
+	if strings.Contains(omar.HTML, "<script") || !strings.Contains(omar.HTML, `style="`) || !strings.Contains(omar.HTML, "color:#b91c1c;font-weight:bold;") {
 		t.Errorf("HTML part is not email-safe")
 	}
 	links := absoluteLink.FindAllStringSubmatch(omar.HTML, -1)
