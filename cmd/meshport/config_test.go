@@ -59,8 +59,12 @@ func TestConfigSignInChoices(t *testing.T) {
 		{"storage price not a number", func(c *Config) { c.Dev, c.StoragePrices = true, "files=cheap" }, `"files=cheap": the price must be a number`},
 		{"empty currency", func(c *Config) { c.Dev, c.StorageCurrency = true, " " }, "MESHPORT_STORAGE_CURRENCY"},
 		{"SMTP host without a sender", func(c *Config) { c.Dev, c.SMTPHost = true, "smtp.example.com" }, "MESHPORT_SMTP_FROM"},
-		{"SMTP TLS unknown", func(c *Config) { c.Dev, c.SMTPHost, c.SMTPFrom, c.SMTPTLS = true, "smtp.example.com", "m@example.com", "ssl" }, "MESHPORT_SMTP_TLS must be none, starttls or tls"},
-		{"SMTP port out of range", func(c *Config) { c.Dev, c.SMTPHost, c.SMTPFrom, c.SMTPPort = true, "smtp.example.com", "m@example.com", 70000 }, "MESHPORT_SMTP_PORT"},
+		{"SMTP TLS unknown", func(c *Config) {
+			c.Dev, c.SMTPHost, c.SMTPFrom, c.SMTPTLS = true, "smtp.example.com", "m@example.com", "ssl"
+		}, "MESHPORT_SMTP_TLS must be none, starttls or tls"},
+		{"SMTP port out of range", func(c *Config) {
+			c.Dev, c.SMTPHost, c.SMTPFrom, c.SMTPPort = true, "smtp.example.com", "m@example.com", 70000
+		}, "MESHPORT_SMTP_PORT"},
 		{"report schedule not cron", func(c *Config) { c.Dev, c.ReportSchedule = true, "every monday" }, "MESHPORT_REPORT_SCHEDULE"},
 		{"report schedule @every", func(c *Config) { c.Dev, c.ReportDailySchedule = true, "@every 24h" }, "MESHPORT_REPORT_DAILY_SCHEDULE"},
 		{"reports without a base URL", func(c *Config) {
