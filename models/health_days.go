@@ -50,7 +50,11 @@ func (s *Store) RecordHealthDay(ctx context.Context) error {
 	}
 	db := s.db.WithContext(ctx)
 	w := newBulkWriter(db, "health_days", healthDayColumns, "ON CONFLICT (day, domain_id) DO UPDATE SET "+excludedUpdates(healthDayColumns))
-	return internal("record health day", w.write(ctx, db, rows))
+	if err := w.write(ctx, db, rows); err != nil {
+		return internal("record health day", err)
+	}
+	s.dashboard.forgetTrends()
+	return nil
 }
 
 func domainIDs(domains []Domain) []uint {
@@ -64,8 +68,16 @@ func domainIDs(domains []Domain) []uint {
 // HealthTrend returns a domain's daily totals (0: the portal's) for the
 // last days days, oldest first; days without a record are absent.
 func (s *Store) HealthTrend(ctx context.Context, domainID uint, days int) ([]HealthDay, error) {
-	from := s.now().UTC().AddDate(0, 0, -days+1).Format(time.DateOnly)
+	now := s.now()
+	key := trendKey{domainID, days}
+	if out, ok := memoGet(&s.dashboard.mu, s.dashboard.trends, key, now); ok {
+		return out, nil
+	}
+	from := now.UTC().AddDate(0, 0, -days+1).Format(time.DateOnly)
 	var out []HealthDay
-	err := s.db.WithContext(ctx).Where("domain_id = ? AND day >= ?", domainID, from).Order("day").Find(&out).Error
-	return out, internal("health trend", err)
+	if err := s.db.WithContext(ctx).Where("domain_id = ? AND day >= ?", domainID, from).Order("day").Find(&out).Error; err != nil {
+		return nil, internal("health trend", err)
+	}
+	memoPut(&s.dashboard.mu, s.dashboard.trends, key, out, now.Add(trendMemoFor))
+	return out, nil
 }

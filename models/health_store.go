@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -122,6 +121,18 @@ func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Ti
 	if err != nil {
 		return HealthCounts{}, err
 	}
+	key := healthKey{snap, domainSlug}
+	if c, ok := memoGet(&s.dashboard.mu, s.dashboard.counts, key, now); ok {
+		return c, nil
+	}
+	c, err := countHealth(snap, domainSlug, now)
+	if err == nil {
+		memoPut(&s.dashboard.mu, s.dashboard.counts, key, c, now.Add(healthMemoFor))
+	}
+	return c, err
+}
+
+func countHealth(snap *catalogSnapshot, domainSlug string, now time.Time) (HealthCounts, error) {
 	var domainID uint
 	if domainSlug != "" {
 		d, ok := snap.bySlug[domainSlug]
@@ -131,6 +142,10 @@ func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Ti
 		domainID = d.ID
 	}
 	var c HealthCounts
+	// The 10 longest overdue, kept as the scan goes: sorting and copying
+	// every stale product (thousands in a big portal) cost the home page
+	// most of its time.
+	var overdue []*Product
 	for i := range snap.products {
 		p := &snap.products[i]
 		if domainID != 0 && p.DomainID != domainID {
@@ -148,18 +163,35 @@ func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Ti
 			c.Fresh++
 		case Stale:
 			c.Stale++
-			c.StaleProducts = append(c.StaleProducts, *p)
+			overdue = keepLongestOverdue(overdue, p, 10)
 		case NoSLA:
 			c.NoSLA++
 		default:
 			c.Unknown++
 		}
 	}
-	sort.SliceStable(c.StaleProducts, func(i, j int) bool {
-		return c.StaleProducts[i].StaleAt().Before(c.StaleProducts[j].StaleAt())
-	})
-	if len(c.StaleProducts) > 10 {
-		c.StaleProducts = c.StaleProducts[:10]
+	for _, p := range overdue {
+		c.StaleProducts = append(c.StaleProducts, *p)
 	}
 	return c, nil
+}
+
+// keepLongestOverdue inserts p into list (longest overdue first, at most n),
+// keeping the catalog's order among equals.
+func keepLongestOverdue(list []*Product, p *Product, n int) []*Product {
+	at := p.StaleAt()
+	i := len(list)
+	for i > 0 && at.Before(list[i-1].StaleAt()) {
+		i--
+	}
+	if i >= n {
+		return list
+	}
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = p
+	if len(list) > n {
+		list = list[:n]
+	}
+	return list
 }

@@ -28,6 +28,7 @@ type Store struct {
 	// evaluating serialises finding evaluations of this process (replicas
 	// serialise on PostgreSQL with an advisory transaction lock).
 	evaluating sync.Mutex
+	dashboard  *dashboardMemo
 	hot        *hotStatements
 	sessions   *sessionCache
 	sources    sourceSecrets
@@ -111,8 +112,8 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
 	return &Store{db: db, sqlDB: sqlDB, now: now, hot: &hotStatements{},
 		cat: newVersionedCache[catalogSnapshot](), findings: newVersionedCache[findingsSnapshot](),
-		findingRules: DefaultFindingRules(),
-		sessions:     &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
+		findingRules: DefaultFindingRules(), dashboard: newDashboardMemo(),
+		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {
