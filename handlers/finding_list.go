@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/findings"
@@ -27,12 +28,16 @@ func (s *Server) findingList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := s.store.ListSources(ctx)
+	srcs, err := s.store.FindingSources(ctx)
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, findings.List(findings.ListData{
+	data := findings.ListData{
 		Page: s.page(c, "Findings", "findings"), Filter: f, Result: result, Errors: errs,
 		Domains: domains, Sources: srcs, Rules: s.store.FindingRules(), Now: time.Now(),
-	}))
+	}
+	data.DrawnRow = func(v *models.FindingView) templ.Component {
+		return s.rows.of(ctx, v, data.Rules.Currency, data.Now)
+	}
+	return s.render(c, status, findings.List(data))
 }

@@ -39,6 +39,8 @@ func (s *Server) dashboard(c echo.Context, domainID uint, findings string) (tren
 	if err != nil {
 		return trends.Data{}, err
 	}
-	return trends.Data{Totals: totals, Currency: s.store.FindingRules().Currency, Trend: trend, Days: trendDays,
-		Now: s.store.Now(), Findings: findings}, nil
+	d := trends.Data{Totals: totals, Currency: s.store.FindingRules().Currency, Trend: trend, Days: trendDays,
+		Now: s.store.Now(), Findings: findings}
+	d.DrawnCharts, err = s.charts.of(ctx, domainID, d)
+	return d, err
 }

@@ -47,6 +47,8 @@ type Server struct {
 	signIn  SignIn
 	crawls  Crawls
 	buffers sync.Pool // *bytes.Buffer for rendering pages
+	charts  drawnCharts
+	rows    drawnRows
 }
 
 // New builds the portal's HTTP handler: middleware, routes and error pages.

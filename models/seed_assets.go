@@ -72,6 +72,9 @@ func (s *Store) SeedAssets(ctx context.Context, nSources, nAssets int) (SeedAsse
 			return err
 		}
 		res.Sources = len(sources)
+		if err := touchFindings(tx); err != nil { // the findings filter lists sources
+			return err
+		}
 		var products []uint // those without ports
 		err = tx.Table("products p").Where("NOT EXISTS (SELECT 1 FROM output_ports op WHERE op.product_id = p.id)").
 			Order("p.id").Pluck("p.id", &products).Error

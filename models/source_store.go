@@ -134,7 +134,7 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 		return nil, sourceConflictIfTaken(err)
 	}
 	src := &Source{}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
 		d, err := domainLockedShared(tx, in.Domain)
 		if err != nil {
 			return err
@@ -150,6 +150,9 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 		}
 		src.DSNSealed = s.sources.sealer.Seal(in.DSN, sourceAAD(src.ID))
 		if err := tx.Model(src).Update("dsn_sealed", src.DSNSealed).Error; err != nil {
+			return err
+		}
+		if err := touchFindings(tx); err != nil { // the findings filter lists it
 			return err
 		}
 		return s.audit(tx, p, "created", "source", src.ID, src.Slug, nil, src.auditFields())

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
@@ -537,5 +538,78 @@ func TestFindingDecisionsOnProductsAndOtherDomains(t *testing.T) {
 	// Without the CSRF token, nothing happens.
 	if res := omar.postNoCSRF(stale+"/decide", url.Values{"action": {"undo"}}); res.StatusCode != http.StatusForbidden || app.findingStatus(t, app.findingIDOf(t, "Orders")) != models.FindingIgnored {
 		t.Errorf("decision without CSRF token: %d", res.StatusCode)
+	}
+}
+
+// The source filter is kept with the findings snapshot; registering,
+// renaming and deleting a source must show in it at once.
+func TestFindingSourceFilterFollowsSourceWrites(t *testing.T) {
+	onEachDatabase(t, func(t *testing.T, app *testApp) {
+		ctx := context.Background()
+		seedFindings(t, app)
+		vera := app.signedIn(t, "vera")
+		options := func() []string {
+			t.Helper()
+			return vera.get("/findings").texts("#f-source option")
+		}
+		if got := options(); !sameStrings(got, []string{"All sources", "CRM", "Shop"}) {
+			t.Fatalf("source options %q", got)
+		}
+		archive := app.addSource(t, "Archive", "checkout", "postgres", "postgres://reader@127.0.0.1:5432/archive")
+		if got := options(); !sameStrings(got, []string{"All sources", "Archive", "CRM", "Shop"}) {
+			t.Errorf("after registering Archive: %q", got)
+		}
+		if _, err := app.Store.UpdateSource(ctx, admin, "crm", models.SourceInput{Name: "Zeta CRM", Slug: "crm", Domain: "customer",
+			Kind: "mysql", Schedule: "0 2 * * *", TimeZone: "UTC"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := options(); !sameStrings(got, []string{"All sources", "Archive", "Shop", "Zeta CRM"}) {
+			t.Errorf("after renaming CRM: %q", got)
+		}
+		if err := app.Store.DeleteSource(ctx, admin, archive.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if got := options(); !sameStrings(got, []string{"All sources", "Shop", "Zeta CRM"}) {
+			t.Errorf("after deleting Archive: %q", got)
+		}
+	})
+}
+
+// The dashboards keep their trend charts drawn; new daily totals must
+// show at once, on the home page and on the domain's page.
+func TestDashboardChartsFollowTheDailyTotals(t *testing.T) {
+	ctx := context.Background()
+	app := newTestApp(t)
+	seedFindings(t, app)
+	vera := app.signedIn(t, "vera")
+	today := time.Now().UTC().Format("2 Jan 2006")
+	points := func(path string) []string {
+		t.Helper()
+		var titles []string
+		vera.get(path).Doc.Find("#trend-dark-bytes circle title").Each(func(_ int, s *goquery.Selection) {
+			titles = append(titles, s.Text())
+		})
+		return titles
+	}
+	if err := app.Store.RecordHealthDay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/domains/checkout"} {
+		if got := points(path); !sameStrings(got, []string{today + ": 5.5 GB"}) {
+			t.Errorf("%s: points %q", path, got)
+		}
+	}
+	// Ignoring the 3 GB table and recording the day again redraws both.
+	id := app.findingIDOf(t, "public.orders_2019")
+	if _, err := app.Store.DecideFinding(ctx, admin, id, models.FindingDecision{Action: models.ActionIgnore, Note: "old export"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Store.RecordHealthDay(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/domains/checkout"} {
+		if got := points(path); !sameStrings(got, []string{today + ": 2.5 GB"}) {
+			t.Errorf("%s after the ignore: points %q", path, got)
+		}
 	}
 }

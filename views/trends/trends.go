@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/sources"
 )
@@ -24,6 +25,9 @@ type Data struct {
 	// Findings is the findings page for this scope, with a leading "?" or
 	// "&" free query to which a group is appended ("/findings?domain=x").
 	Findings string
+	// DrawnCharts, when set, is Charts(d) drawn before; four charts of 90
+	// titled points are most of a dashboard's rendering.
+	DrawnCharts templ.Component
 }
 
 // link is the findings page of one group.
