@@ -62,15 +62,27 @@ func (s *Store) EvaluateSourceFindings(ctx context.Context, sourceID uint) (int,
 	return n, s.RecordHealthDay(ctx) // the day's totals also move without a finding changing (sizes)
 }
 
+// evaluate runs in the background (crawls, the schedule, start-up), so it
+// loads the new findings snapshot itself after the commit while pages keep
+// showing the last one, instead of making the next page views wait for it.
 func (s *Store) evaluate(ctx context.Context, scope findingScope) (int, error) {
 	var changed int
-	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockFindings(tx); err != nil {
+			return err
+		}
 		var err error
 		changed, err = evaluateIn(tx, scope, s.now(), s.findingRules)
 		return err
 	})
 	if err != nil {
 		return 0, internal("evaluate findings", err)
+	}
+	if changed > 0 {
+		// A failure here only leaves the reload to the next page view.
+		if err := s.findings.refresh(ctx, s.versionReader(findingsVersionRow), s.loadFindings); err != nil {
+			s.findings.wrote()
+		}
 	}
 	return changed, nil
 }

@@ -94,3 +94,30 @@ func (c *versionedCache[T]) get(ctx context.Context, readVersion func(context.Co
 	c.checked.Store(check)
 	return value, nil
 }
+
+// refresh loads a snapshot of the database's current version for a
+// background writer (the findings evaluation) after its commit, while
+// readers keep the snapshot they have; a write that called wrote() would
+// make every reader in the meantime wait for the load instead. Nothing is
+// loaded before anyone has read.
+func (c *versionedCache[T]) refresh(ctx context.Context, readVersion func(context.Context) (int64, error),
+	load func(context.Context) (*T, int64, error)) error {
+	if c.snapshot.Load() == nil {
+		return nil
+	}
+	version, err := readVersion(ctx)
+	if err != nil {
+		return err
+	}
+	c.loading.Lock()
+	defer c.loading.Unlock()
+	if c.snapshot.Load().version >= version {
+		return nil
+	}
+	value, loaded, err := load(ctx)
+	if err != nil {
+		return err
+	}
+	c.snapshot.Store(&versioned[T]{version: loaded, value: value})
+	return nil
+}
