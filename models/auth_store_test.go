@@ -114,6 +114,7 @@ func TestSessions(t *testing.T) {
 				c.Advance(25 * time.Minute)
 				_, err := s.SessionUser(ctx, token, life)
 				mustOK(t, err, "session used within the idle timeout")
+				s.WaitForTouches() // written in the background; the clock jumps
 			}
 			c.Advance(31 * time.Minute)
 			_, err = s.SessionUser(ctx, token, life)
@@ -131,6 +132,7 @@ func TestSessions(t *testing.T) {
 			for elapsed := time.Duration(0); elapsed < 8*time.Hour; elapsed += 20 * time.Minute {
 				_, err := s.SessionUser(ctx, token, life)
 				mustOK(t, err, "session within its lifetime, after "+elapsed.String())
+				s.WaitForTouches()
 				c.Advance(20 * time.Minute)
 			}
 			// 8h were reached; now one more minute, though the session was
@@ -156,6 +158,7 @@ func TestSessions(t *testing.T) {
 				t.Helper()
 				_, err := s.SessionUser(ctx, token, long)
 				mustOK(t, err, "use session")
+				s.WaitForTouches()
 			}
 			oldest, err := s.CreateSession(ctx, u.ID, long) // kept busy until past its lifetime
 			mustOK(t, err, "create session")
@@ -302,6 +305,7 @@ func TestTokens(t *testing.T) {
 			mustOK(t, err, "create token")
 			_, err = s.TokenPrincipal(ctx, secret)
 			mustOK(t, err, "use token")
+			s.WaitForTouches()
 			var stored models.APIToken
 			mustOK(t, s.DB().Take(&stored, tok.ID).Error, "reload token")
 			if stored.LastUsedAt == nil || !stored.LastUsedAt.Equal(c.Now()) {
@@ -349,6 +353,7 @@ func TestAuthRefreshWritesOnlyTimestamps(t *testing.T) {
 		mustOK(t, err, "session user")
 		_, err = s.TokenPrincipal(ctx, token)
 		mustOK(t, err, "token principal")
+		s.WaitForTouches()
 		mu.Lock()
 		defer mu.Unlock()
 		if len(inserts) != 0 {
@@ -358,6 +363,46 @@ func TestAuthRefreshWritesOnlyTimestamps(t *testing.T) {
 		mustOK(t, s.DB().Table("sessions").Select("last_seen_at").Where("token_hash = ?", models.HashSecret(session)).Scan(&lastSeen).Error, "read session")
 		if !lastSeen.Equal(c.Now()) {
 			t.Errorf("last_seen_at = %v, want %v", lastSeen, c.Now())
+		}
+	})
+}
+
+// A session due for its minutely refresh must not wait for another write
+// transaction (on SQLite a findings evaluation holds the write lock for a
+// second or two); the refresh is written once the lock is free.
+func TestSessionRefreshDoesNotWaitForWriters(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		life := models.SessionLifetime{Idle: time.Hour, Absolute: 24 * time.Hour}
+		c := newClock()
+		s = withClock(s, c)
+		u := upsertUser(t, s, "ada", false)
+		session, err := s.CreateSession(ctx, u.ID, life)
+		mustOK(t, err, "create session")
+		c.Advance(10 * time.Minute)
+
+		// Another transaction holds the session row (PostgreSQL) or the
+		// whole database (SQLite) for writing.
+		tx := s.DB().Begin()
+		mustOK(t, tx.Error, "begin")
+		mustOK(t, tx.Exec("UPDATE sessions SET expires_at = expires_at WHERE token_hash = ?", models.HashSecret(session)).Error, "hold the row")
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.SessionUser(ctx, session, life)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			mustOK(t, err, "session user")
+		case <-time.After(3 * time.Second):
+			t.Error("the session check waited for another transaction's write lock")
+		}
+		mustOK(t, tx.Commit().Error, "commit")
+		s.WaitForTouches()
+		var lastSeen time.Time
+		mustOK(t, s.DB().Table("sessions").Select("last_seen_at").Where("token_hash = ?", models.HashSecret(session)).Scan(&lastSeen).Error, "read session")
+		if !lastSeen.Equal(c.Now()) {
+			t.Errorf("last_seen_at = %v, want %v once the lock was free", lastSeen, c.Now())
 		}
 	})
 }

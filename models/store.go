@@ -32,6 +32,8 @@ type Store struct {
 	hot        *hotStatements
 	sessions   *sessionCache
 	sources    sourceSecrets
+	// touches are the background writes of sessions' and tokens' last use.
+	touches sync.WaitGroup
 }
 
 // hotStatements are the two queries behind every page view (session and
@@ -163,6 +165,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.touches.Wait()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
