@@ -108,14 +108,19 @@ func (s *Store) RefreshSourceHealth(ctx context.Context, sourceID uint) error {
 
 // HealthCounts sums the health of a set of products.
 type HealthCounts struct {
+	// Products in service (active and deprecated) by freshness, as the
+	// stale-product findings judge them.
 	Fresh, Stale, Unknown, NoSLA, NotCrawled int
-	SizeBytes                                int64
+	// NotInService counts drafts and retired products: no SLA is in force
+	// for them, so they are not judged.
+	NotInService int
+	SizeBytes    int64 // of every product
 	// StaleProducts are the stale ones, longest overdue first (at most 10).
 	StaleProducts []Product
 }
 
-// DomainHealth counts the domain's products by freshness, from the
-// catalog; an empty slug counts every product.
+// DomainHealth counts the domain's products in service by freshness, from
+// the catalog; an empty slug counts every domain's.
 func (s *Store) DomainHealth(ctx context.Context, domainSlug string, now time.Time) (HealthCounts, error) {
 	snap, err := s.catalog(ctx)
 	if err != nil {
@@ -153,6 +158,10 @@ func countHealth(snap *catalogSnapshot, domainSlug string, now time.Time) (Healt
 		}
 		if p.Health.SizeBytes != nil {
 			c.SizeBytes += *p.Health.SizeBytes
+		}
+		if p.Status != StatusActive && p.Status != StatusDeprecated {
+			c.NotInService++
+			continue
 		}
 		if p.Health.Ports == 0 {
 			c.NotCrawled++

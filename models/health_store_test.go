@@ -21,14 +21,18 @@ func TestProductListHealthAndSorts(t *testing.T) {
 			in := productInput("sales", name)
 			in.FreshnessSLA = sla
 			in.OutputPorts = []models.PortInput{{Name: "main", Type: "table", Location: table, Source: "sales-db"}}
-			_, err := s.CreateProduct(ctx, admin, in)
+			p, err := s.CreateProduct(ctx, admin, in)
 			mustOK(t, err, "product "+name)
+			_, err = s.SetProductStatus(ctx, admin, "sales", p.Slug, models.StatusActive)
+			mustOK(t, err, "activate "+name)
 		}
 		product("Alpha", "s.small", "1h")
 		product("Beta", "s.big", "48h")
 		product("Gamma", "s.never", "1h") // its table is never crawled
-		_, err = s.CreateProduct(ctx, admin, productInput("sales", "Delta"))
+		delta, err := s.CreateProduct(ctx, admin, productInput("sales", "Delta"))
 		mustOK(t, err, "product without crawled ports")
+		_, err = s.SetProductStatus(ctx, admin, "sales", delta.Slug, models.StatusActive)
+		mustOK(t, err, "activate Delta")
 
 		table := func(name string, size, reads, writes int64) connectors.Observation {
 			return connectors.Observation{Schema: "s", Name: name, Kind: connectors.Table, SizeBytes: i64(size),
@@ -77,10 +81,22 @@ func TestProductListHealthAndSorts(t *testing.T) {
 		if a, _ := s.GetProduct(ctx, "sales", "alpha"); a.FreshnessAt(c.Now()) != models.Stale {
 			t.Errorf("Alpha after its SLA: %s", a.FreshnessAt(c.Now()))
 		}
+		// A draft on the same stale table is not judged (no SLA is in
+		// force before it is published), nor is a retired product.
+		in := productInput("sales", "Epsilon")
+		in.FreshnessSLA = "1h"
+		in.OutputPorts = []models.PortInput{{Name: "main", Type: "table", Location: "s.small", Source: "sales-db"}}
+		_, err = s.CreateProduct(ctx, admin, in)
+		mustOK(t, err, "draft Epsilon")
+		createProduct(t, s, "sales", "Zeta", models.StatusRetired)
+		mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "refresh health")
+		if e, _ := s.GetProduct(ctx, "sales", "epsilon"); e.FreshnessAt(c.Now()) != models.Stale {
+			t.Fatalf("Epsilon is %s, want stale for this test", e.FreshnessAt(c.Now()))
+		}
 		counts, err := s.DomainHealth(ctx, "sales", c.Now())
 		mustOK(t, err, "domain health")
-		if counts.Fresh != 1 || counts.Stale != 1 || counts.Unknown != 1 || counts.NotCrawled != 1 || counts.SizeBytes != 9100 ||
-			len(counts.StaleProducts) != 1 || counts.StaleProducts[0].Name != "Alpha" {
+		if counts.Fresh != 1 || counts.Stale != 1 || counts.Unknown != 1 || counts.NotCrawled != 1 || counts.NotInService != 2 ||
+			counts.SizeBytes != 9200 || len(counts.StaleProducts) != 1 || counts.StaleProducts[0].Name != "Alpha" {
 			t.Errorf("domain health %+v", counts)
 		}
 		createDomain(t, s, "Finance", "finance-team")
@@ -88,7 +104,7 @@ func TestProductListHealthAndSorts(t *testing.T) {
 		mustOK(t, err, "product in another domain")
 		all, err := s.DomainHealth(ctx, "", c.Now())
 		mustOK(t, err, "portal health")
-		if all.Fresh != 1 || all.Stale != 1 || all.Unknown != 1 || all.NotCrawled != 2 {
+		if all.Fresh != 1 || all.Stale != 1 || all.Unknown != 1 || all.NotCrawled != 1 || all.NotInService != 3 {
 			t.Errorf("portal health %+v", all)
 		}
 		if _, err := s.DomainHealth(ctx, "nope", c.Now()); models.ErrorCode(err) != models.ENOTFOUND {

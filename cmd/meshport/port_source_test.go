@@ -50,7 +50,7 @@ func TestPortsNameTheirSource(t *testing.T) {
 	if opts := form.texts(`select[name="port_source"] option`); !containsText(opts, "Shop") {
 		t.Fatalf("the port row does not offer the source: %q", opts)
 	}
-	base := url.Values{"name": {"Shop orders"}, "domain": {"checkout"}, "owner": {"omar@example.com"}, "status": {"draft"},
+	base := url.Values{"name": {"Shop orders"}, "domain": {"checkout"}, "owner": {"omar@example.com"}, "status": {"active"},
 		"classification": {"internal"}, "port_key": {"a", "b"}, "port_name": {"orders", "returns"}, "port_type": {"table", "table"},
 		"port_location": {"public.orders", "public.returns"}, "port_source": {"shop", "shop"}, "freshness_sla": {"24h"}}
 
@@ -120,12 +120,24 @@ func TestPortsNameTheirSource(t *testing.T) {
 	if first := omar.get("/products?sort=size").texts("#results tbody tr td:first-child a"); len(first) == 0 || first[0] != "Shop orders" {
 		t.Errorf("largest first: %q", first)
 	}
-	// The domain page counts its products by health.
-	if counts := text(omar.get("/domains/checkout").Doc.Find("#health-counts")); !strings.Contains(counts, "1 fresh") || !strings.Contains(counts, "0 stale") || !strings.Contains(counts, "3 not crawled") {
+	// The domain page counts its products in service by health; the
+	// demo's draft in Checkout is left out, and said to be.
+	domain := omar.get("/domains/checkout")
+	if counts := text(domain.Doc.Find("#health-counts")); !strings.Contains(counts, "1 fresh") || !strings.Contains(counts, "0 stale") || !strings.Contains(counts, "2 not crawled") {
 		t.Errorf("domain health: %q", counts)
 	}
-	if stats := text(omar.get("/").Doc.Find("#health-stats")); !strings.Contains(stats, "1 fresh") || !strings.Contains(stats, "0 stale") {
+	if scope := text(domain.Doc.Find("#health-scope")); scope != "Counts active and deprecated products; drafts and retired products (1) are not judged." {
+		t.Errorf("domain health scope: %q", scope)
+	}
+	home := omar.get("/")
+	if stats := text(home.Doc.Find("#health-stats")); !strings.Contains(stats, "1 fresh") || !strings.Contains(stats, "0 stale") {
 		t.Errorf("home health: %q", stats)
+	}
+	if href, _ := home.Doc.Find("#health-stats a.stat").First().Attr("href"); href != "/findings?group=stale" {
+		t.Errorf("home stale count links to %q", href)
+	}
+	if scope := text(home.Doc.Find("#health-scope")); !strings.HasPrefix(scope, "Counts active and deprecated products; drafts and retired products (") {
+		t.Errorf("home health scope: %q", scope)
 	}
 	// A hand-edited unknown sort shows the list by name; the API refuses it.
 	if first := omar.get("/products?sort=popularity").texts("#results tbody tr td:first-child a"); len(first) == 0 || first[0] != "Abandoned carts" {
