@@ -59,6 +59,6 @@ func (s *Server) renderComponent(c echo.Context, component templ.Component) erro
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
 	return views.Page{
 		Title: title, Nav: nav, Principal: principal(c), CSRF: s.csrfToken(c),
-		Flash: takeFlash(c), DevSignIn: s.signIn.Dev(),
+		Flash: takeFlash(c), DevSignIn: s.signIn.Dev(), Assets: s.assets,
 	}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/static"
@@ -12,7 +13,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", metrics)
-	e.GET("/static/*", s.staticFiles(), cacheStatic)
+	e.GET("/static/*", s.staticFiles(), s.cacheStatic)
 
 	s.signIn.Mount(e, s)
 	e.POST("/logout", s.logout)
@@ -109,11 +110,16 @@ func (s *Server) staticFiles() echo.HandlerFunc {
 	return echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.Files))))
 }
 
-// cacheStatic lets browsers keep assets for an hour; they change only with
-// a new binary.
-func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
+// cacheStatic lets browsers keep a file asked for with its current content
+// hash (as pages link it) for a year, and any other request for an hour.
+func (s *Server) cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		name := strings.TrimPrefix(c.Request().URL.Path, "/static/")
+		if v := c.QueryParam("v"); v != "" && v == s.assets[name] {
+			c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		return next(c)
 	}
 }

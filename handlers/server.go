@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/static"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -49,6 +50,7 @@ type Server struct {
 	buffers sync.Pool // *bytes.Buffer for rendering pages
 	charts  drawnCharts
 	rows    drawnRows
+	assets  map[string]string // static files' content hashes, by name
 }
 
 // New builds the portal's HTTP handler: middleware, routes and error pages.
@@ -61,6 +63,11 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn, crawl
 	}
 	s := &Server{store: store, log: log, cfg: cfg, signIn: signIn, crawls: crawls,
 		buffers: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
+	if assets, err := static.Fingerprints(); err != nil {
+		log.Error("static files cannot be fingerprinted; pages link them without", "error", err)
+	} else {
+		s.assets = assets
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -19,6 +19,17 @@ type Page struct {
 	Flash     *Flash
 	// DevSignIn shows the banner that says the local sign-in is in use.
 	DevSignIn bool
+	// Assets are the static files' content hashes by name (see
+	// static.Fingerprints); without one a file is linked plainly.
+	Assets map[string]string
+}
+
+// asset is the address of a static file, with its content hash when known.
+func (p Page) asset(name string) string {
+	if v := p.Assets[name]; v != "" {
+		return "/static/" + name + "?v=" + v
+	}
+	return "/static/" + name
 }
 
 // Flash is a one-time message shown after an action.

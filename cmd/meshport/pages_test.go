@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/static"
 )
 
 func TestHomeCountsByDomainAndStatus(t *testing.T) {
@@ -527,6 +532,49 @@ func TestPagesEscapeUserText(t *testing.T) {
 		}
 		if !strings.Contains(text(p.Doc.Find("main")), `<b>Bold</b> & "quoted"`) {
 			t.Errorf("%s: the name is not shown as typed", path)
+		}
+	}
+}
+
+// Pages link the static files by content hash, and only those addresses
+// are cached for good: a new binary with a changed file links anew.
+func TestStaticFilesAreLinkedByContentHash(t *testing.T) {
+	app := newTestApp(t)
+	home := app.signedIn(t, "vera").get("/")
+	links := map[string]string{}
+	home.Doc.Find(`head link[rel="stylesheet"], head script[src]`).Each(func(_ int, s *goquery.Selection) {
+		addr, ok := s.Attr("href")
+		if !ok {
+			addr, _ = s.Attr("src")
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(addr, "/static/"), "?")
+		links[name] = addr
+	})
+	for _, name := range []string{"app.css", "htmx.min.js", "app.js"} {
+		content, err := static.Files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(content)
+		want := "/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
+		if links[name] != want {
+			t.Errorf("%s is linked as %q, want %q", name, links[name], want)
+			continue
+		}
+		for addr, cache := range map[string]string{
+			want:                              "public, max-age=31536000, immutable",
+			"/static/" + name + "?v=0123abcd": "public, max-age=3600", // an older binary's
+			"/static/" + name:                 "public, max-age=3600",
+		} {
+			res, err := http.Get(app.URL + addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != cache || !bytes.Equal(body, content) {
+				t.Errorf("%s: %d, cache %q (want %q), %d bytes", addr, res.StatusCode, res.Header.Get("Cache-Control"), cache, len(body))
+			}
 		}
 	}
 }
