@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
 	"github.com/meshport/meshport/views/products"
@@ -21,9 +22,14 @@ func (s *Server) productNew(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		form.Input = claimInput(f)
-		notice = &views.Flash{Kind: "info", Message: "Claiming " + f.Title + " from " + f.SourceName +
-			": save the product and its dark-data finding closes."}
+		location, message := f.Title, "Claiming "+f.Title+" from "+f.SourceName+": save the product and its dark-data finding closes."
+		if parent := s.partitionParent(c, f); parent != "" {
+			location = parent
+			message = "Claiming " + f.Title + " from " + f.SourceName + ": a partition is owned through its parent table, so the port names " +
+				parent + "; save the product and the dark-data findings of its partitions close."
+		}
+		form.Input = claimInput(f, location)
+		notice = &views.Flash{Kind: "info", Message: message}
 	}
 	data, err := s.productFormData(c.Request().Context(), c, "New data product", form, nil)
 	if err != nil {
@@ -55,10 +61,25 @@ func (s *Server) claimedFinding(c echo.Context, claim string) (*models.FindingVi
 	return f, nil
 }
 
-// claimInput prefills a new product with the claimed asset as its port, in
-// the finding's domain.
-func claimInput(f *models.FindingView) models.ProductInput {
-	name := f.Title[strings.LastIndex(f.Title, ".")+1:]
+// partitionParent is the key of the partitioned table a claimed partition
+// belongs to, or "" for any other asset (or one no longer found): a port
+// on the parent owns every partition, one on a partition would leave its
+// siblings dark.
+func (s *Server) partitionParent(c echo.Context, f *models.FindingView) string {
+	if f.SourceID == nil {
+		return ""
+	}
+	a, err := s.store.GetAsset(c.Request().Context(), *f.SourceID, f.Title)
+	if err != nil || a.Kind != string(connectors.Partition) {
+		return ""
+	}
+	return a.Parent
+}
+
+// claimInput prefills a new product with location, the claimed asset or
+// its parent, as its port, in the finding's domain.
+func claimInput(f *models.FindingView, location string) models.ProductInput {
+	name := location[strings.LastIndex(location, ".")+1:]
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
 	}
@@ -72,6 +93,6 @@ func claimInput(f *models.FindingView) models.ProductInput {
 	}
 	return models.ProductInput{
 		Name: name, Domain: f.DomainSlug, Status: models.StatusDraft, Classification: models.ClassInternal,
-		OutputPorts: []models.PortInput{{Name: "main", Type: portType, Location: f.Title, Source: f.SourceSlug}},
+		OutputPorts: []models.PortInput{{Name: "main", Type: portType, Location: location, Source: f.SourceSlug}},
 	}
 }

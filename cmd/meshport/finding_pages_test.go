@@ -613,3 +613,47 @@ func TestDashboardChartsFollowTheDailyTotals(t *testing.T) {
 		}
 	}
 }
+
+// A partition is owned through its partitioned parent, so claiming one
+// prefills the parent as the port; saving closes every partition's finding.
+func TestClaimingAPartitionNamesItsParent(t *testing.T) {
+	app := newTestApp(t)
+	ctx := context.Background()
+	shop := app.addSource(t, "Shop", "checkout", "postgres", "postgres://reader@127.0.0.1:5432/shop")
+	yesterday := time.Now().UTC().Add(-24 * time.Hour) // read, so only unowned
+	partition := func(name string) connectors.Observation {
+		size, zero := int64(2e9), int64(0)
+		return connectors.Observation{Schema: "public", Name: name, Kind: connectors.Partition, Parent: "public.events",
+			SizeBytes: &size, Inserts: &zero, Updates: &zero, Deletes: &zero, SeqScans: &zero, IdxScans: &zero, LastRead: &yesterday}
+	}
+	app.crawlSnapshot(t, shop, connectors.Snapshot{ServerVersion: "PostgreSQL 17", CountersEpoch: "e1", UsageKnown: true,
+		Assets: []connectors.Observation{{Schema: "public", Name: "events", Kind: connectors.PartitionedTable},
+			partition("events_2019"), partition("events_2020")}})
+	if _, err := app.Store.EvaluateFindings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := app.findingIDOf(t, "public.events_2019")
+
+	omar := app.signedIn(t, "omar")
+	form := omar.get("/products/new?claim=" + itoa(id))
+	if form.StatusCode != http.StatusOK {
+		t.Fatalf("claim form: %d", form.StatusCode)
+	}
+	values := form.formFields("form.form")
+	if values.Get("port_location") != "public.events" || values.Get("port_source") != "shop" || values.Get("name") != "Events" {
+		t.Fatalf("claim form prefilled with %v", values)
+	}
+	if _, msg := form.flash(); !strings.Contains(msg, "a partition is owned through its parent table, so the port names public.events") {
+		t.Errorf("claim notice %q", msg)
+	}
+	values.Set("owner", "omar@example.com")
+	values.Set("description", "Click events by month")
+	if res, _ := omar.post("/products", values); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save claimed product: %d %s", res.StatusCode, res.formMessage())
+	}
+	for _, title := range []string{"public.events_2019", "public.events_2020"} {
+		if f := app.findingStatus(t, app.findingIDOf(t, title)); f != models.FindingClosed {
+			t.Errorf("%s after claiming its parent: %s", title, f)
+		}
+	}
+}
