@@ -67,10 +67,7 @@ func (s *Store) EvaluateSourceFindings(ctx context.Context, sourceID uint) (int,
 // showing the last one, instead of making the next page views wait for it.
 func (s *Store) evaluate(ctx context.Context, scope findingScope) (int, error) {
 	var changed int
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockFindings(tx); err != nil {
-			return err
-		}
+	err := s.inFindingsLock(ctx, func(tx *gorm.DB) error {
 		var err error
 		changed, err = evaluateIn(tx, scope, s.now(), s.findingRules)
 		return err
@@ -606,16 +603,22 @@ func (s *Store) reevaluate(tx *gorm.DB, p Principal, scope findingScope) error {
 // first, see lockFindings), for writes that re-evaluate findings, and
 // makes this process's next findings read check the version.
 func (s *Store) writeFindings(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.inFindingsLock(ctx, fn)
+	if err == nil {
+		s.findings.wrote()
+	}
+	return err
+}
+
+// inFindingsLock runs fn in a transaction that takes the findings lock
+// first.
+func (s *Store) inFindingsLock(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockFindings(tx); err != nil {
 			return err
 		}
 		return fn(tx)
 	})
-	if err == nil {
-		s.findings.wrote()
-	}
-	return err
 }
 
 // touchFindings makes every replica reload its findings snapshot, for
