@@ -212,20 +212,18 @@ func (s *Server) apiSourcePatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	src, err := s.store.GetSource(ctx, c.Param("source"))
-	if err != nil {
-		return err
-	}
-	in := src.Input() // DSN empty: kept unless the body gives one
-	if err := decodeJSONBytes(body, &in); err != nil {
-		return err
-	}
-	if in.Enabled == nil { // "enabled": null would otherwise mean the default, true
-		return &models.Error{Code: models.EINVALID, Message: "Please correct the highlighted fields.",
-			Fields: models.FieldErrors{"enabled": "Must be true or false."}}
-	}
-	updated, err := s.store.UpdateSource(ctx, principal(c), strconv.FormatUint(uint64(src.ID), 10), in)
+	// The body is laid over the source's current settings (DSN empty: kept
+	// unless the body gives one), again if the source changes meanwhile.
+	updated, err := s.store.PatchSource(c.Request().Context(), principal(c), c.Param("source"), func(in *models.SourceInput) error {
+		if err := decodeJSONBytes(body, in); err != nil {
+			return err
+		}
+		if in.Enabled == nil { // "enabled": null would otherwise mean the default, true
+			return &models.Error{Code: models.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: models.FieldErrors{"enabled": "Must be true or false."}}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}

@@ -166,13 +166,46 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 // UpdateSource changes a source; an empty DSN keeps the stored one, and
 // KeepPassword keeps the stored password with a new DSN.
 func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in SourceInput) (*Source, error) {
-	if s.sources.sealer == nil {
-		return nil, Errorf(EUNAVAILABLE, "Sources cannot be stored: the portal has no secret key to encrypt them.")
-	}
 	current, err := s.GetSource(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
+	return s.updateSource(ctx, p, current, in, false)
+}
+
+// errSourceChanged says a source changed between reading and writing it.
+var errSourceChanged = errors.New("the source changed meanwhile")
+
+// PatchSource changes some of a source's settings: patch edits its current
+// ones (the DSN empty: kept). When the source changes between reading and
+// writing, it is read and patched again, so two patches of different
+// settings at once both hold.
+func (s *Store) PatchSource(ctx context.Context, p Principal, ref string, patch func(*SourceInput) error) (*Source, error) {
+	for range 5 {
+		current, err := s.GetSource(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		in := current.Input()
+		if err := patch(&in); err != nil {
+			return nil, err
+		}
+		src, err := s.updateSource(ctx, p, current, in, true)
+		if !errors.Is(err, errSourceChanged) {
+			return src, err
+		}
+		ref = strconv.FormatUint(uint64(current.ID), 10) // it may have been renamed
+	}
+	return nil, Errorf(ECONFLICT, "The source kept changing while this change was saved; please try again.")
+}
+
+// updateSource writes in over current; with ifUnchanged, only if the stored
+// source is still as current was read (errSourceChanged otherwise).
+func (s *Store) updateSource(ctx context.Context, p Principal, current *Source, in SourceInput, ifUnchanged bool) (*Source, error) {
+	if s.sources.sealer == nil {
+		return nil, Errorf(EUNAVAILABLE, "Sources cannot be stored: the portal has no secret key to encrypt them.")
+	}
+	var err error
 	if !p.CanManageSources(current.Domain) {
 		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can change its sources.", current.Domain.Name)
 	}
@@ -197,8 +230,16 @@ func (s *Store) UpdateSource(ctx context.Context, p Principal, ref string, in So
 		if err != nil {
 			return err
 		}
+		if tx.Dialector.Name() == "postgres" { // SQLite write transactions are serial already
+			if err := tx.Exec("SELECT 1 FROM sources WHERE id = ? FOR UPDATE", current.ID).Error; err != nil {
+				return err
+			}
+		}
 		if src, err = getSource(tx, strconv.FormatUint(uint64(current.ID), 10)); err != nil {
 			return err
+		}
+		if ifUnchanged && !src.UpdatedAt.Equal(current.UpdatedAt) {
+			return errSourceChanged
 		}
 		before := src.auditFields()
 		dsnHint := src.DSNHint

@@ -253,3 +253,49 @@ func TestPortsNameASource(t *testing.T) {
 		}
 	})
 }
+
+// A patch is laid over the source as it is when written: a change that
+// lands between reading and writing is kept, and the patch is applied again
+// over it.
+func TestPatchSourceKeepsAChangeMadeMeanwhile(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		s = withSources(t, s)
+		createDomain(t, s, "Sales", "sales-team")
+		_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+		mustOK(t, err, "source")
+
+		calls := 0
+		patched, err := s.PatchSource(ctx, admin, "sales-db", func(in *models.SourceInput) error {
+			calls++
+			if calls == 1 { // another writer switches crawling off meanwhile
+				off := *in
+				off.Enabled = new(bool)
+				_, err := s.UpdateSource(ctx, admin, "sales-db", off)
+				mustOK(t, err, "concurrent update")
+			}
+			in.Schedule = "0 3 * * *"
+			return nil
+		})
+		mustOK(t, err, "patch")
+		if calls != 2 {
+			t.Errorf("the patch was applied %d times, want 2 (again over the change)", calls)
+		}
+		stored, err := s.GetSource(ctx, "sales-db")
+		mustOK(t, err, "get source")
+		if stored.Schedule != "0 3 * * *" || stored.Enabled || patched.Schedule != "0 3 * * *" || patched.Enabled {
+			t.Errorf("stored schedule %q enabled %v (answered %q %v); want both changes", stored.Schedule, stored.Enabled, patched.Schedule, patched.Enabled)
+		}
+
+		// A refused patch writes nothing.
+		before := stored.UpdatedAt
+		_, err = s.PatchSource(ctx, admin, "sales-db", func(in *models.SourceInput) error {
+			in.Schedule = "every tuesday"
+			return nil
+		})
+		assertErr(t, err, models.EINVALID, "")
+		if again, _ := s.GetSource(ctx, "sales-db"); !again.UpdatedAt.Equal(before) || again.Schedule != "0 3 * * *" {
+			t.Errorf("a refused patch changed the source: %q at %v", again.Schedule, again.UpdatedAt)
+		}
+	})
+}
