@@ -181,12 +181,17 @@ func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*co
 	}
 	defer conn.Close()
 	var last time.Time
-	return conn.Crawl(ctx, func(n int) {
+	snap, err := conn.Crawl(ctx, func(n int) {
 		if time.Since(last) >= 2*time.Second {
 			last = time.Now()
 			_ = c.store.RunProgress(ctx, runID, n)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
+	snap.Warnings = append(snap.Warnings, connectors.FreshnessWarnings(settings.FreshnessColumns, snap)...)
+	return snap, nil
 }
 
 // heartbeat keeps the run's heartbeat fresh while a long query runs without

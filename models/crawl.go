@@ -40,7 +40,13 @@ type CrawlRun struct {
 	ErrorReason   string     `gorm:"size:32;not null;default:''" json:"error_reason,omitempty"`
 	Error         string     `gorm:"size:2000;not null;default:''" json:"error,omitempty"`
 	UsageNote     string     `gorm:"size:500;not null;default:''" json:"usage_note,omitempty"`
+	// Warnings are problems the crawl went on past, such as a freshness
+	// column that does not exist (at most maxRunWarnings).
+	Warnings StringList `gorm:"type:text;not null;default:'[]'" json:"warnings,omitempty"`
 }
+
+// maxRunWarnings bounds a run's warnings; the last one says how many more.
+const maxRunWarnings = 50
 
 // Duration is how long the run took (so far).
 func (r *CrawlRun) Duration(now time.Time) time.Duration {

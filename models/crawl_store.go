@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/meshport/meshport/jobs/connectors"
@@ -188,10 +189,12 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		run.Status, run.FinishedAt, run.HeartbeatAt = RunSucceeded, &at, at
 		run.AssetsSeen, run.AssetsNew, run.AssetsChanged, run.AssetsGone = len(seen), newCount, changedCount, len(goneIDs)
 		run.Progress, run.ServerVersion, run.UsageNote = len(seen), truncate(snap.ServerVersion, 199), truncate(snap.UsageNote, 499)
+		run.Warnings = runWarnings(snap.Warnings)
 		res := tx.Model(&CrawlRun{}).Where("id = ? AND status = ?", run.ID, RunRunning).Updates(map[string]any{
 			"status": run.Status, "finished_at": at, "heartbeat_at": at, "assets_seen": run.AssetsSeen,
 			"assets_new": run.AssetsNew, "assets_changed": run.AssetsChanged, "assets_gone": run.AssetsGone,
 			"progress": run.Progress, "server_version": run.ServerVersion, "usage_note": run.UsageNote,
+			"warnings": run.Warnings,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -245,4 +248,18 @@ func (s *Store) PruneObservations(ctx context.Context, keep time.Duration) (int6
 			return total, nil
 		}
 	}
+}
+
+// runWarnings keeps the first maxRunWarnings warnings, each cut to 300
+// characters, and says how many more there were.
+func runWarnings(all []string) StringList {
+	out := StringList{}
+	for i, w := range all {
+		if i == maxRunWarnings-1 && len(all) > maxRunWarnings {
+			out = append(out, fmt.Sprintf("and %d more", len(all)-i))
+			break
+		}
+		out = append(out, truncate(w, 300))
+	}
+	return out
 }

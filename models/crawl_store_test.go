@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -223,6 +224,41 @@ func TestPruneObservations(t *testing.T) {
 		}
 		if countRows(t, s, "assets") != 1 {
 			t.Error("pruning touched the assets")
+		}
+	})
+}
+
+// A crawl's warnings are kept with its run, at most 50, the last saying how
+// many more there were.
+func TestCrawlRunKeepsWarnings(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		s = withSources(t, s)
+		createDomain(t, s, "Sales", "sales-team")
+		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+		mustOK(t, err, "source")
+		one := crawlOnce(t, s, src, connectors.Snapshot{Warnings: []string{`public.notes: freshness column "body" is not a date or timestamp`}})
+		var stored models.CrawlRun
+		mustOK(t, s.DB().Take(&stored, one.ID).Error, "read run")
+		if len(stored.Warnings) != 1 || stored.Warnings[0] != `public.notes: freshness column "body" is not a date or timestamp` {
+			t.Errorf("warnings %q", stored.Warnings)
+		}
+
+		many := make([]string, 60)
+		for i := range many {
+			many[i] = fmt.Sprintf("t%02d: freshness column \"x\" does not exist", i)
+		}
+		run := crawlOnce(t, s, src, connectors.Snapshot{Warnings: many})
+		stored = models.CrawlRun{}
+		mustOK(t, s.DB().Take(&stored, run.ID).Error, "read run")
+		if n := len(stored.Warnings); n != 50 || stored.Warnings[48] != many[48] || stored.Warnings[49] != "and 11 more" {
+			t.Errorf("%d warnings, the last %q", n, stored.Warnings[n-1])
+		}
+		clean := crawlOnce(t, s, src, connectors.Snapshot{})
+		stored = models.CrawlRun{}
+		mustOK(t, s.DB().Take(&stored, clean.ID).Error, "read run")
+		if len(stored.Warnings) != 0 {
+			t.Errorf("a clean crawl has warnings %q", stored.Warnings)
 		}
 	})
 }

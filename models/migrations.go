@@ -240,6 +240,19 @@ func migrations() []*gormigrate.Migration {
 			return tx.Migrator().CreateTable(&ReportPreference{}, &OutboxMessage{})
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("outbox_messages", "report_preferences") },
+	}, {
+		// A crawl's warnings, such as a freshness column that does not exist.
+		ID: "0009_crawl_run_warnings",
+		Migrate: func(tx *gorm.DB) error {
+			type CrawlRun struct {
+				Warnings string `gorm:"type:text;not null;default:'[]'"`
+			}
+			return tx.Migrator().AddColumn(&CrawlRun{}, "Warnings")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			type CrawlRun struct{ Warnings string }
+			return tx.Migrator().DropColumn(&CrawlRun{}, "Warnings")
+		},
 	}}
 }
 

@@ -49,7 +49,9 @@ func TestBrowserRegisterAndCrawlSource(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#database`), db),
 		chromedp.SendKeys(chromedp.CSS(`#user`), "postgres"),
 		chromedp.SendKeys(chromedp.CSS(`#options`), "sslmode=disable"),
-		chromedp.SendKeys(chromedp.CSS(`#freshness_columns`), "public.shipments=sent_at"),
+		// The second line names a column the table does not have: the
+		// crawl goes on and says so.
+		chromedp.SendKeys(chromedp.CSS(`#freshness_columns`), "public.shipments=sent_at\npublic.shipments_old=sent_at"),
 		chromedp.Clear(chromedp.CSS(`#schedule`)),
 		chromedp.SendKeys(chromedp.CSS(`#schedule`), "15 3 * * *"))
 	eventually("the schedule preview", `document.querySelector('#schedule-preview').textContent.includes('every day at 03:15 UTC')`)
@@ -70,6 +72,12 @@ func TestBrowserRegisterAndCrawlSource(t *testing.T) {
 	rows, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#asset-table tbody tr`)))
 	if err != nil || !strings.Contains(rows, "1000") {
 		t.Fatalf("asset row %q (%v)", rows, err)
+	}
+	step("open the run's warnings", chromedp.Click(chromedp.CSS(`#run-table details.run-warnings summary`)))
+	warnings, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#run-table details.run-warnings`)))
+	if err != nil || !strings.Contains(warnings, "1 warning") ||
+		!strings.Contains(warnings, `public.shipments_old: freshness column "sent_at" is set, but no such table or view was crawled`) {
+		t.Errorf("run warnings %q (%v)", warnings, err)
 	}
 
 	// A product's output port picks the table from what the crawl found.

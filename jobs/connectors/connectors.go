@@ -12,6 +12,7 @@ package connectors
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -92,6 +93,9 @@ type Observation struct {
 	LastModified *time.Time
 	// FreshnessValue is max(freshness column) when one is configured.
 	FreshnessValue *time.Time
+	// FreshnessNote says why a configured freshness column gave no time
+	// ("freshness column \"x\" does not exist"), for the run's warnings.
+	FreshnessNote string
 }
 
 // Key is the asset's identity within its source.
@@ -116,6 +120,36 @@ type Snapshot struct {
 	UsageKnown bool
 	UsageNote  string
 	Assets     []Observation
+	// Warnings are problems the crawl went on past, for the run's history
+	// (see FreshnessWarnings).
+	Warnings []string
+}
+
+// FreshnessWarnings lists every configured freshness column (by asset key)
+// that gave no time in snap: the asset's note, or that no such asset was
+// crawled. Without them a mistyped column would silently leave freshness
+// to the change counters.
+func FreshnessWarnings(columns map[string]string, snap *Snapshot) []string {
+	crawled := make(map[string]bool, len(snap.Assets))
+	var out []string
+	for i := range snap.Assets {
+		o := &snap.Assets[i]
+		crawled[o.Key()] = true
+		if o.FreshnessNote != "" {
+			out = append(out, o.Key()+": "+o.FreshnessNote)
+		}
+	}
+	for key, col := range columns {
+		if col != "" && !crawled[key] {
+			out = append(out, fmt.Sprintf("%s: freshness column %q is set, but no such table or view was crawled (missing or excluded)", key, col))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func freshnessNote(col, problem string) string {
+	return fmt.Sprintf("freshness column %q %s", col, problem)
 }
 
 // TestResult is what "Test connection" reports on success.

@@ -580,9 +580,15 @@ func (c *mysqlConnector) freshness(ctx context.Context, m *mysqlSession, o *Obse
 	switch {
 	case err == nil:
 		o.FreshnessValue = timeFromValue(v)
+		o.FreshnessNote = noteOfValue(col, v, o.FreshnessValue)
 		return nil
-	case errors.As(err, &me) && (me.Number == 1054 || me.Number == 1146 || me.Number == 1969 || me.Number == 3024):
-		// unknown column, table gone, statement timeout (MariaDB, MySQL)
+	case errors.As(err, &me) && me.Number == 1054:
+		o.FreshnessNote = freshnessNote(col, "does not exist")
+		return nil
+	case errors.As(err, &me) && (me.Number == 1969 || me.Number == 3024): // statement timeout (MariaDB, MySQL)
+		o.FreshnessNote = freshnessNote(col, "could not be read in time")
+		return nil
+	case errors.As(err, &me) && me.Number == 1146: // the table went away during the crawl
 		return nil
 	}
 	return c.fail(err, false)

@@ -329,6 +329,11 @@ func TestMySQLCrawl(t *testing.T) {
 			t.Errorf("%s freshness %v, want %v", name, got, want)
 		}
 	}
+	for name, want := range map[string]string{"we`ird": `freshness column "no such column" does not exist`, "orders": "", "parts": ""} {
+		if got := byName[name].FreshnessNote; got != want {
+			t.Errorf("%s freshness note %q, want %q", name, got, want)
+		}
+	}
 
 	// Change the database: a write after a second, a table dropped.
 	time.Sleep(1100 * time.Millisecond)
@@ -426,7 +431,7 @@ func TestMySQLStatementTimeout(t *testing.T) {
 	if took := time.Since(start); took > 4*time.Second {
 		t.Errorf("crawl took %v with a 1 s statement timeout over a 5 s query", took)
 	}
-	if len(snap.Assets) != 1 || snap.Assets[0].FreshnessValue != nil {
+	if len(snap.Assets) != 1 || snap.Assets[0].FreshnessValue != nil || snap.Assets[0].FreshnessNote != `freshness column "ts" could not be read in time` {
 		t.Errorf("assets %+v", snap.Assets)
 	}
 }

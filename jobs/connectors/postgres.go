@@ -738,7 +738,12 @@ func (c *pgConnector) freshness(ctx context.Context, tx pgx.Tx, info *pgInfo, sn
 			continue
 		}
 		typ, ok := colTypes[i][col]
-		if !ok || (typ != pgOIDDate && typ != pgOIDTimestamp && typ != pgOIDTimestamptz) {
+		switch {
+		case !ok:
+			snap.Assets[i].FreshnessNote = freshnessNote(col, "does not exist")
+			continue
+		case typ != pgOIDDate && typ != pgOIDTimestamp && typ != pgOIDTimestamptz:
+			snap.Assets[i].FreshnessNote = freshnessNote(col, "is not a date or timestamp")
 			continue
 		}
 		jobs = append(jobs, job{i, col, typ})
@@ -796,6 +801,11 @@ func (c *pgConnector) freshness(ctx context.Context, tx pgx.Tx, info *pgInfo, sn
 			if rbErr := sp.Rollback(ctx); rbErr != nil {
 				return c.queryError(ctx, rbErr, "")
 			}
+			why := "could not be read"
+			if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) {
+				why += ": " + pe.Message // the server's words, no connection details
+			}
+			o.FreshnessNote = freshnessNote(j.col, why)
 			continue
 		}
 		if err := sp.Commit(ctx); err != nil {
@@ -804,6 +814,8 @@ func (c *pgConnector) freshness(ctx context.Context, tx pgx.Tx, info *pgInfo, sn
 		if t != nil {
 			u := t.UTC()
 			o.FreshnessValue = &u
+		} else {
+			o.FreshnessNote = freshnessNote(j.col, "has no values yet")
 		}
 	}
 	return nil

@@ -580,6 +580,18 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 	checkFreshness(first, "public.customers", nil)
 	checkFreshness(first, "public.untouched", nil)
 	checkFreshness(first, "public.events_2023", nil)
+	// Why a configured column gave no time is said, for the run's warnings.
+	for key, want := range map[string]string{
+		"public.customers":          `freshness column "name" is not a date or timestamp`,
+		"public.untouched":          `freshness column "missing" does not exist`,
+		"public.notes":              "",
+		"Sales Data.Bestellungen Ü": "",
+		"public.events_2023":        "", // none configured
+	} {
+		if got := pgTestAssets(first)[key].FreshnessNote; got != want {
+			t.Errorf("%s: freshness note %q, want %q", key, got, want)
+		}
+	}
 
 	// Write to some tables and read others, in one session whose
 	// statistics are then flushed.
@@ -740,6 +752,9 @@ func TestPostgresUnprivilegedRole(t *testing.T) {
 	}
 	if o.FreshnessValue != nil {
 		t.Errorf("freshness %v read without SELECT privilege", o.FreshnessValue)
+	}
+	if want := `freshness column "at" could not be read: permission denied for table secret`; o.FreshnessNote != want {
+		t.Errorf("freshness note %q, want %q", o.FreshnessNote, want)
 	}
 	res, err := c.Test(context.Background())
 	if err != nil || !strings.HasPrefix(res.Summary, "Connected as "+role+" to ") || res.Assets != 2 {

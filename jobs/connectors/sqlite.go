@@ -587,6 +587,7 @@ func (c *sqliteConnector) freshness(ctx context.Context, m *sqliteSession, o *Ob
 		found = found || strings.EqualFold(have.Name, col)
 	}
 	if !found {
+		o.FreshnessNote = freshnessNote(col, "does not exist")
 		return nil
 	}
 	var v any
@@ -595,10 +596,12 @@ func (c *sqliteConnector) freshness(ctx context.Context, m *sqliteSession, o *Ob
 	switch {
 	case err == nil:
 		o.FreshnessValue = timeFromValue(v)
+		o.FreshnessNote = noteOfValue(col, v, o.FreshnessValue)
 		return nil
 	case ctx.Err() != nil:
 		return c.fail(ctx.Err(), m.path)
 	case errors.Is(err, context.DeadlineExceeded) || sqliteCode(err) == 9:
+		o.FreshnessNote = freshnessNote(col, "could not be read in time")
 		return nil
 	}
 	return c.fail(err, m.path)
@@ -669,6 +672,18 @@ var freshnessTimeLayouts = []string{
 // they are, text in the usual layouts (UTC when it has no zone), integers as
 // Unix seconds (milliseconds from 10^11 on) and, for SQLite, reals below
 // 10^7 as Julian days. Anything else, and NULL, is nil.
+// noteOfValue is the freshness note for max(col) = v read as t: why no
+// time came of it, or "".
+func noteOfValue(col string, v any, t *time.Time) string {
+	switch {
+	case t != nil:
+		return ""
+	case v == nil:
+		return freshnessNote(col, "has no values yet")
+	}
+	return freshnessNote(col, "holds no date or time")
+}
+
 func timeFromValue(v any) *time.Time {
 	var t time.Time
 	switch x := v.(type) {

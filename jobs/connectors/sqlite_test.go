@@ -224,6 +224,15 @@ func TestSQLiteCrawl(t *testing.T) {
 			t.Errorf("%s freshness %v, want %v", key, gotT, want)
 		}
 	}
+	for key, want := range map[string]string{
+		"main.empty_one": `freshness column "changed" has no values yet`,
+		"main.select":    `freshness column "2024-01-01" does not exist`,
+		"main.orders":    "",
+	} {
+		if note := got[key].FreshnessNote; note != want {
+			t.Errorf("%s freshness note %q, want %q", key, note, want)
+		}
+	}
 
 	res, err := c.Test(context.Background())
 	if err != nil {

@@ -1,0 +1,21 @@
+package connectors
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFreshnessWarnings(t *testing.T) {
+	snap := &Snapshot{Assets: []Observation{
+		{Schema: "public", Name: "orders"},
+		{Schema: "public", Name: "notes", FreshnessNote: `freshness column "body" is not a date or timestamp`},
+	}}
+	got := FreshnessWarnings(map[string]string{"public.orders": "updated_at", "public.gone": "at", "public.notes": "body", "public.blank": ""}, snap)
+	want := []string{
+		`public.gone: freshness column "at" is set, but no such table or view was crawled (missing or excluded)`,
+		`public.notes: freshness column "body" is not a date or timestamp`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+}
