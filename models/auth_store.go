@@ -70,24 +70,6 @@ func (s *Store) CreateSession(ctx context.Context, userID uint, life SessionLife
 	return token, internal("create session", err)
 }
 
-// touchLater sets a session's or token's time of last use in the
-// background. The request need not wait for it: on SQLite the write waits
-// for any open write transaction (a findings evaluation holds one for a
-// second or two), which stalled every page view whose session was due for
-// the minutely refresh. A failed write only means the next check, after
-// the session cache's few seconds, tries again. A check elsewhere before
-// the write lands reads the previous time, which the first check had just
-// found live.
-func (s *Store) touchLater(ctx context.Context, row any, column string, now time.Time) {
-	s.touches.Add(1)
-	go func() {
-		defer s.touches.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		s.db.WithContext(ctx).Model(row).Update(column, now)
-	}()
-}
-
 // SessionUser returns the user behind a live session cookie value, and
 // refreshes the session's idle clock (at most once a minute, to keep reads
 // from turning into writes).
@@ -121,7 +103,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, life SessionLifet
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		s.touchLater(ctx, &Session{ID: sess.ID}, "last_seen_at", now)
+		s.lastUse.later(s.db, "sessions", sess.ID, "last_seen_at", now)
 		sess.LastSeenAt = now
 	}
 	s.sessions.put(hash, cachedSession{user: u, lastSeen: sess.LastSeenAt, expiresAt: sess.ExpiresAt, checkedAt: now})
@@ -196,7 +178,7 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (Principal, e
 		return Principal{}, Errorf(EUNAUTHORIZED, "The API token's user no longer exists.")
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.touchLater(ctx, &APIToken{ID: t.ID}, "last_used_at", now)
+		s.lastUse.later(s.db, "api_tokens", t.ID, "last_used_at", now)
 	}
 	p := t.User.Principal()
 	p.Via = "token " + t.Name

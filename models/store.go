@@ -32,8 +32,8 @@ type Store struct {
 	hot        *hotStatements
 	sessions   *sessionCache
 	sources    sourceSecrets
-	// touches are the background writes of sessions' and tokens' last use.
-	touches sync.WaitGroup
+	// lastUse writes sessions' and tokens' last use in the background.
+	lastUse *lastUse
 }
 
 // hotStatements are the two queries behind every page view (session and
@@ -115,7 +115,7 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 	return &Store{db: db, sqlDB: sqlDB, now: now, hot: &hotStatements{},
 		cat: newVersionedCache[catalogSnapshot](), findings: newVersionedCache[findingsSnapshot](),
 		findingRules: DefaultFindingRules(), dashboard: newDashboardMemo(),
-		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}}
+		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}, lastUse: &lastUse{}}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {
@@ -165,7 +165,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.touches.Wait()
+	// The last-use writes queued so far, for a few seconds at most.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.lastUse.close(ctx)
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
