@@ -66,7 +66,9 @@ func (c *versionedCache[T]) get(ctx context.Context, readVersion func(context.Co
 	// One reader re-checks while the others keep using the snapshot they
 	// trust anyway; otherwise every request arriving in that moment would
 	// query (and open database connections) at once.
-	if snap, last := c.snapshot.Load(), c.checked.Load(); snap != nil && last != nil && last.writes == writes {
+	last := c.checked.Load()
+	ownWrite := last == nil || last.writes != writes // since the last check
+	if snap := c.snapshot.Load(); snap != nil && !ownWrite {
 		if !c.checking.CompareAndSwap(false, true) {
 			return snap.value, nil
 		}
@@ -81,7 +83,16 @@ func (c *versionedCache[T]) get(ctx context.Context, readVersion func(context.Co
 		c.checked.Store(check)
 		return snap.value, nil
 	}
-	c.loading.Lock()
+	// Newer data. While a load is under way (a background writer's
+	// refresh), a reader with no write of this process to see keeps the
+	// snapshot it has rather than wait for it.
+	if snap := c.snapshot.Load(); snap != nil && !ownWrite {
+		if !c.loading.TryLock() {
+			return snap.value, nil
+		}
+	} else {
+		c.loading.Lock()
+	}
 	defer c.loading.Unlock()
 	if snap := c.snapshot.Load(); snap != nil && snap.version >= version {
 		return snap.value, nil // another reader loaded it while we waited
@@ -99,10 +110,12 @@ func (c *versionedCache[T]) get(ctx context.Context, readVersion func(context.Co
 // background writer (the findings evaluation) after its commit, while
 // readers keep the snapshot they have; a write that called wrote() would
 // make every reader in the meantime wait for the load instead. Nothing is
-// loaded before anyone has read.
+// loaded before anyone has read; but a first load may be under way and
+// store an older snapshot, so the next read then compares versions.
 func (c *versionedCache[T]) refresh(ctx context.Context, readVersion func(context.Context) (int64, error),
 	load func(context.Context) (*T, int64, error)) error {
 	if c.snapshot.Load() == nil {
+		c.wrote()
 		return nil
 	}
 	version, err := readVersion(ctx)
