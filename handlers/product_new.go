@@ -70,7 +70,13 @@ func (s *Server) partitionParent(c echo.Context, f *models.FindingView) string {
 		return ""
 	}
 	a, err := s.store.GetAsset(c.Request().Context(), *f.SourceID, f.Title)
-	if err != nil || a.Kind != string(connectors.Partition) {
+	if err != nil {
+		if models.ErrorCode(err) != models.ENOTFOUND {
+			s.log.Error("look up a claimed asset", "finding", f.ID, "error", err)
+		}
+		return ""
+	}
+	if a.Kind != string(connectors.Partition) {
 		return ""
 	}
 	return a.Parent

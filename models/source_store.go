@@ -230,8 +230,10 @@ func (s *Store) updateSource(ctx context.Context, p Principal, current *Source, 
 		if err != nil {
 			return err
 		}
+		// NO KEY UPDATE, like the UPDATE itself: it does not conflict with the
+		// key-share locks a running crawl's asset inserts hold on the row.
 		if tx.Dialector.Name() == "postgres" { // SQLite write transactions are serial already
-			if err := tx.Exec("SELECT 1 FROM sources WHERE id = ? FOR UPDATE", current.ID).Error; err != nil {
+			if err := tx.Exec("SELECT 1 FROM sources WHERE id = ? FOR NO KEY UPDATE", current.ID).Error; err != nil {
 				return err
 			}
 		}

@@ -134,7 +134,6 @@ func sinceText(f *models.FindingView) string {
 	return what + " since " + day(*f.Since)
 }
 
-// daysAgo is how long ago t was, in whole days.
 // RowChangesAt is when f's row, drawn at now, next reads differently
 // through time alone: when daysAgo counts one day more.
 func RowChangesAt(f *models.FindingView, now time.Time) time.Time {
@@ -145,6 +144,7 @@ func RowChangesAt(f *models.FindingView, now time.Time) time.Time {
 	return f.Since.Add(time.Duration(days+1) * 24 * time.Hour)
 }
 
+// daysAgo is how long ago t was, in whole days.
 func daysAgo(t *time.Time, now time.Time) string {
 	if t == nil {
 		return ""
