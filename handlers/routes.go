@@ -14,6 +14,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", metrics)
 	e.GET("/static/*", s.staticFiles(), s.cacheStatic)
+	e.HEAD("/static/*", s.staticFiles(), s.cacheStatic) // caches and proxies ask
 
 	s.signIn.Mount(e, s)
 	e.POST("/logout", s.logout)

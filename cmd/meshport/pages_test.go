@@ -575,6 +575,14 @@ func TestStaticFilesAreLinkedByContentHash(t *testing.T) {
 			if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != cache || !bytes.Equal(body, content) {
 				t.Errorf("%s: %d, cache %q (want %q), %d bytes", addr, res.StatusCode, res.Header.Get("Cache-Control"), cache, len(body))
 			}
+			head, err := http.Head(app.URL + addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head.Body.Close()
+			if head.StatusCode != http.StatusOK || head.Header.Get("Cache-Control") != cache {
+				t.Errorf("HEAD %s: %d, cache %q", addr, head.StatusCode, head.Header.Get("Cache-Control"))
+			}
 		}
 	}
 }
