@@ -99,7 +99,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, life SessionLifet
 	}
 	if !sessionLive(sess.LastSeenAt, sess.ExpiresAt, now, life) {
 		s.sessions.forget(hash)
-		s.db.WithContext(ctx).Delete(&sess)
+		s.lastUse.deleteLater(s.db, "sessions", sess.ID) // not on the page view's path
 		return nil, Errorf(EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {

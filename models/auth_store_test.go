@@ -119,6 +119,7 @@ func TestSessions(t *testing.T) {
 			c.Advance(31 * time.Minute)
 			_, err = s.SessionUser(ctx, token, life)
 			assertErr(t, err, models.EUNAUTHORIZED, "")
+			s.WaitForTouches() // deleted in the background
 			var n int64
 			s.DB().Table("sessions").Where("token_hash = ?", models.HashSecret(token)).Count(&n)
 			if n != 0 {

@@ -8,8 +8,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// lastUse writes sessions' and API tokens' time of last use in the
-// background, one row at a time. A page view need not wait for it: on
+// lastUse writes sessions' and API tokens' time of last use (and deletes
+// expired sessions) in the background, one row at a time. A page view need not wait for it: on
 // SQLite the write waits for any open write transaction (a findings
 // evaluation holds one for a second or two). One writer with a bounded
 // queue holds at most one pool connection while it waits, and a row queued
@@ -33,7 +33,7 @@ type lastUseKey struct {
 
 type lastUseWrite struct {
 	lastUseKey
-	column string
+	column string // "" deletes the row
 	at     time.Time
 }
 
@@ -44,10 +44,21 @@ const (
 
 // later queues setting column of the row to at.
 func (l *lastUse) later(db *gorm.DB, table string, id uint, column string, at time.Time) {
+	l.enqueue(db, lastUseWrite{lastUseKey{table, id}, column, at}, true)
+}
+
+// deleteLater queues deleting the row (an expired session, found on a page
+// view's path).
+func (l *lastUse) deleteLater(db *gorm.DB, table string, id uint) {
+	l.enqueue(db, lastUseWrite{lastUseKey: lastUseKey{table, id}}, false)
+}
+
+// enqueue queues w; once a minute per row when onceAMinute.
+func (l *lastUse) enqueue(db *gorm.DB, w lastUseWrite, onceAMinute bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	key := lastUseKey{table, id}
-	if l.closed || at.Sub(l.queued[key]) < time.Minute {
+	key, at := w.lastUseKey, w.at
+	if l.closed || onceAMinute && at.Sub(l.queued[key]) < time.Minute {
 		return
 	}
 	if !l.started {
@@ -56,7 +67,10 @@ func (l *lastUse) later(db *gorm.DB, table string, id uint, column string, at ti
 	}
 	l.pending.Add(1) // before the send: the writer may be done at once
 	select {
-	case l.queue <- lastUseWrite{key, column, at}:
+	case l.queue <- w:
+		if !onceAMinute {
+			break
+		}
 		if len(l.queued) >= 10000 { // rows of long ago: start over
 			clear(l.queued)
 		}
@@ -69,7 +83,12 @@ func (l *lastUse) later(db *gorm.DB, table string, id uint, column string, at ti
 func (l *lastUse) write(db *gorm.DB) {
 	for w := range l.queue {
 		ctx, cancel := context.WithTimeout(context.Background(), lastUseTimeout)
-		db.WithContext(ctx).Table(w.table).Where("id = ?", w.id).Update(w.column, w.at)
+		row := db.WithContext(ctx).Table(w.table).Where("id = ?", w.id)
+		if w.column == "" {
+			row.Delete(nil)
+		} else {
+			row.Update(w.column, w.at)
+		}
 		cancel()
 		l.pending.Done()
 	}
