@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -396,5 +397,69 @@ func TestDomainConflictsChangeNothing(t *testing.T) {
 				t.Errorf("status now %s", d.Status)
 			}
 		})
+	}
+}
+
+// The domain list pages by 50 and searches names, slugs and owners; a
+// search it refuses is shown next to the field with the text kept.
+func TestDomainListSearchAndPages(t *testing.T) {
+	app := newTestApp(t) // the demo's 3 domains
+	for i := 1; i <= 60; i++ {
+		owner := "platform-team"
+		if i == 42 {
+			owner = "ledger-crew"
+		}
+		app.addDomain(t, fmt.Sprintf("Region %02d", i), owner)
+	}
+	vera := app.signedIn(t, "vera")
+	first := vera.get("/domains")
+	if n := first.Doc.Find("#domain-table tbody tr").Length(); n != 50 {
+		t.Errorf("first page: %d rows, want 50", n)
+	}
+	if got := text(first.Doc.Find("#domain-summary")); got != "Showing 1–50 of 63 domains" {
+		t.Errorf("summary %q", got)
+	}
+	if got := text(first.Doc.Find("nav.pagination span:not(.disabled)")); got != "Page 1 of 2" {
+		t.Errorf("pagination %q", got)
+	}
+	second := vera.get("/domains?page=2")
+	if n := second.Doc.Find("#domain-table tbody tr").Length(); n != 13 {
+		t.Errorf("second page: %d rows, want 13", n)
+	}
+	if last := vera.get("/domains?page=99"); text(last.Doc.Find("#domain-summary")) != "Showing 51–63 of 63 domains" {
+		t.Errorf("a page past the last: %q", text(last.Doc.Find("#domain-summary")))
+	}
+	if mangled := vera.get("/domains?page=x"); mangled.StatusCode != http.StatusOK || text(mangled.Doc.Find("#domain-summary")) != "Showing 1–50 of 63 domains" {
+		t.Errorf("a mangled page: %d %q", mangled.StatusCode, text(mangled.Doc.Find("#domain-summary")))
+	}
+	for q, want := range map[string][]string{
+		"region 0":    {"Region 01", "Region 02", "Region 03", "Region 04", "Region 05", "Region 06", "Region 07", "Region 08", "Region 09"},
+		"LEDGER-crew": {"Region 42"},
+		"region-17":   {"Region 17"},
+	} {
+		res := vera.get("/domains?q=" + url.QueryEscape(q))
+		if got := res.texts("#domain-table tbody tr td:first-child a"); !sameStrings(got, want) {
+			t.Errorf("q=%q: %q, want %q", q, got, want)
+		}
+		if v, _ := res.Doc.Find("#q").Attr("value"); v != q {
+			t.Errorf("q=%q: the field shows %q", q, v)
+		}
+	}
+	if none := vera.get("/domains?q=nothing+like+this"); text(none.Doc.Find("#domain-summary")) != "No domain matches." || none.Doc.Find("#domain-table").Length() != 0 {
+		t.Errorf("no match: %q", text(none.Doc.Find("#domain-summary")))
+	}
+	long := strings.Repeat("x", 201)
+	bad := vera.get("/domains?q=" + long)
+	if bad.StatusCode != http.StatusUnprocessableEntity || text(bad.Doc.Find("#q-error")) != "Search for at most 200 characters." {
+		t.Errorf("a long search: %d %q", bad.StatusCode, text(bad.Doc.Find("#q-error")))
+	}
+	if v, _ := bad.Doc.Find("#q").Attr("value"); v != long {
+		t.Error("the refused search text is not kept in the field")
+	}
+	// htmx asks for the results alone.
+	part := vera.htmx("/domains?page=2", "results")
+	if html, _ := part.Doc.Html(); part.StatusCode != http.StatusOK || part.Doc.Find("header.topbar").Length() != 0 ||
+		part.Doc.Find("#results #domain-table tbody tr").Length() != 13 {
+		t.Errorf("htmx page: %d %.200s", part.StatusCode, html)
 	}
 }

@@ -3,6 +3,8 @@ package domains
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/meshport/meshport/models"
@@ -14,7 +16,32 @@ import (
 // ListData is the domain list page.
 type ListData struct {
 	Page    views.Page
-	Domains []models.DomainSummary
+	Filter  models.DomainFilter
+	Results models.DomainPage
+	// Errors are the filter values the list refused (422).
+	Errors models.FieldErrors
+}
+
+// summary says what the list shows: "Showing 1–50 of 1,003 domains".
+func (d ListData) summary() string {
+	switch {
+	case d.Results.Total == 0 && strings.TrimSpace(d.Filter.Q) != "":
+		return "No domain matches."
+	case d.Results.Total == 0:
+		return "No domains yet."
+	}
+	from := (d.Results.Page-1)*models.DomainsPerPage + 1
+	return fmt.Sprintf("Showing %d–%d of %d domains", from, from+len(d.Results.Items)-1, d.Results.Total)
+}
+
+// pageURL is the list's address for page n, with the search kept.
+func (d ListData) pageURL(n int) string {
+	v := url.Values{}
+	if q := strings.TrimSpace(d.Filter.Q); q != "" {
+		v.Set("q", q)
+	}
+	v.Set("page", strconv.Itoa(n))
+	return "/domains?" + v.Encode()
 }
 
 // ShowData is one domain's page.
