@@ -13,7 +13,7 @@ import (
 // results. A refused search is shown next to the field (422).
 func (s *Server) domainList(c echo.Context) error {
 	page, _ := strconv.Atoi(c.QueryParam("page")) // a mangled page number shows the first page
-	f := models.DomainFilter{Q: c.QueryParam("q"), Page: page}
+	f := models.ListSearch{Q: c.QueryParam("q"), Page: page}
 	results, err := s.store.FindDomains(c.Request().Context(), f)
 	status := http.StatusOK
 	var errs models.FieldErrors

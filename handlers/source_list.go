@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -9,10 +10,18 @@ import (
 	"github.com/meshport/meshport/views/sources"
 )
 
+// sourceList is the source list with its search; htmx asks for just the
+// results. A refused search is shown next to the field (422).
 func (s *Server) sourceList(c echo.Context) error {
 	ctx := c.Request().Context()
-	list, err := s.store.SourceOverviews(ctx)
-	if err != nil {
+	page, _ := strconv.Atoi(c.QueryParam("page")) // a mangled page number shows the first page
+	f := models.ListSearch{Q: c.QueryParam("q"), Page: page}
+	results, err := s.store.FindSources(ctx, f)
+	status := http.StatusOK
+	var errs models.FieldErrors
+	if isFormError(err) {
+		status, errs = http.StatusUnprocessableEntity, models.ErrorFields(err)
+	} else if err != nil {
 		return err
 	}
 	domains, err := s.store.AllDomains(ctx)
@@ -25,7 +34,7 @@ func (s *Server) sourceList(c echo.Context) error {
 			canCreate = true
 		}
 	}
-	return s.render(c, http.StatusOK, sources.List(sources.ListData{
-		Page: s.page(c, "Sources", "sources"), Sources: list, CanCreate: canCreate, Now: time.Now(),
+	return s.render(c, status, sources.List(sources.ListData{
+		Page: s.page(c, "Sources", "sources"), Filter: f, Results: results, Errors: errs, CanCreate: canCreate, Now: time.Now(),
 	}))
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -214,4 +216,54 @@ func TestSourceChecksDoNotProbeForOutsiders(t *testing.T) {
 			t.Errorf("a viewer testing a connection to %s: %q", path, got)
 		}
 	}
+}
+
+// The source list pages by 50 and searches names, slugs, domains and
+// kinds; a search it refuses is shown next to the field, text kept.
+func TestSourceListSearchAndPages(t *testing.T) {
+	app := newTestApp(t)
+	before := len(mustSourceOverviews(t, app))
+	for i := 1; i <= 55; i++ {
+		domain, kind, dsn := "checkout", "postgres", fmt.Sprintf("postgres://reader@127.0.0.1:5432/db%d", i)
+		if i%5 == 0 {
+			domain, kind, dsn = "customer", "mysql", fmt.Sprintf("mysql://reader@127.0.0.1:3306/db%d", i)
+		}
+		app.addSource(t, fmt.Sprintf("Warehouse %02d", i), domain, kind, dsn)
+	}
+	total := before + 55
+	vera := app.signedIn(t, "vera")
+	first := vera.get("/sources")
+	if n := first.Doc.Find("#sources tbody tr").Length(); n != 50 {
+		t.Errorf("first page: %d rows, want 50", n)
+	}
+	if got, want := text(first.Doc.Find("#source-summary")), fmt.Sprintf("Showing 1–50 of %d sources", total); got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+	if n := vera.get("/sources?page=2").Doc.Find("#sources tbody tr").Length(); n != total-50 {
+		t.Errorf("second page: %d rows, want %d", n, total-50)
+	}
+	mysql := vera.get("/sources?q=mysql").texts("#sources tbody tr td:first-child a")
+	if len(mysql) != 11 || mysql[0] != "Warehouse 05" { // every fifth, and the demo has none
+		t.Errorf("q=mysql: %q", mysql)
+	}
+	if got := vera.get("/sources?q=warehouse-07").texts("#sources tbody tr td:first-child a"); !sameStrings(got, []string{"Warehouse 07"}) {
+		t.Errorf("by slug: %q", got)
+	}
+	long := strings.Repeat("y", 201)
+	bad := vera.get("/sources?q=" + long)
+	if bad.StatusCode != http.StatusUnprocessableEntity || text(bad.Doc.Find("#q-error")) != "Search for at most 200 characters." {
+		t.Errorf("a long search: %d %q", bad.StatusCode, text(bad.Doc.Find("#q-error")))
+	}
+	if v, _ := bad.Doc.Find("#q").Attr("value"); v != long {
+		t.Error("the refused search text is not kept in the field")
+	}
+}
+
+func mustSourceOverviews(t *testing.T, app *testApp) []models.SourceOverview {
+	t.Helper()
+	list, err := app.Store.SourceOverviews(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }

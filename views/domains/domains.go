@@ -16,8 +16,8 @@ import (
 // ListData is the domain list page.
 type ListData struct {
 	Page    views.Page
-	Filter  models.DomainFilter
-	Results models.DomainPage
+	Filter  models.ListSearch
+	Results models.ListPage[models.DomainSummary]
 	// Errors are the filter values the list refused (422).
 	Errors models.FieldErrors
 }
@@ -30,7 +30,7 @@ func (d ListData) summary() string {
 	case d.Results.Total == 0:
 		return "No domains yet."
 	}
-	from := (d.Results.Page-1)*models.DomainsPerPage + 1
+	from := d.Results.First()
 	return fmt.Sprintf("Showing %d–%d of %d domains", from, from+len(d.Results.Items)-1, d.Results.Total)
 }
 

@@ -18,9 +18,33 @@ import (
 // ListData is the list of sources.
 type ListData struct {
 	Page      views.Page
-	Sources   []models.SourceOverview
+	Filter    models.ListSearch
+	Results   models.ListPage[models.SourceOverview]
+	Errors    models.FieldErrors // the refused search (422)
 	CanCreate bool
 	Now       time.Time
+}
+
+// summary says what the list shows: "Showing 1–50 of 120 sources".
+func (d ListData) summary() string {
+	switch {
+	case d.Results.Total == 0 && strings.TrimSpace(d.Filter.Q) != "":
+		return "No source matches."
+	case d.Results.Total == 0:
+		return "No sources yet."
+	}
+	from := d.Results.First()
+	return fmt.Sprintf("Showing %d–%d of %d sources", from, from+len(d.Results.Items)-1, d.Results.Total)
+}
+
+// pageURL is the list's address for page n, with the search kept.
+func (d ListData) pageURL(n int) string {
+	v := url.Values{}
+	if q := strings.TrimSpace(d.Filter.Q); q != "" {
+		v.Set("q", q)
+	}
+	v.Set("page", strconv.Itoa(n))
+	return "/sources?" + v.Encode()
 }
 
 // FormData fills the source form.
