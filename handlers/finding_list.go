@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/a-h/templ"
@@ -16,11 +15,8 @@ func (s *Server) findingList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, _ := parseFindingFilter(c) // a mangled page number shows the first page
 	result, err := s.store.ListFindings(ctx, f)
-	status := http.StatusOK
-	var errs models.FieldErrors
-	if isFormError(err) {
-		status, errs = http.StatusUnprocessableEntity, models.ErrorFields(err)
-	} else if err != nil {
+	status, errs, err := filterOutcome(err)
+	if err != nil {
 		return err
 	}
 	f.Normalize()

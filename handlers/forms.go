@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -171,4 +173,24 @@ func lines(s string) []string {
 		}
 	}
 	return out
+}
+
+// filterOutcome sorts a list's error: a filter the store refused is shown
+// next to it (422, with the list as far as it goes); anything else fails
+// the request.
+func filterOutcome(err error) (status int, errs models.FieldErrors, fail error) {
+	switch {
+	case isFormError(err):
+		return http.StatusUnprocessableEntity, models.ErrorFields(err), nil
+	case err != nil:
+		return 0, nil, err
+	}
+	return http.StatusOK, nil, nil
+}
+
+// listSearch reads a plain list's search and page; a mangled page number
+// shows the first page.
+func listSearch(c echo.Context) models.ListSearch {
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	return models.ListSearch{Q: c.QueryParam("q"), Page: page}
 }

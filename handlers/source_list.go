@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,14 +12,10 @@ import (
 // results. A refused search is shown next to the field (422).
 func (s *Server) sourceList(c echo.Context) error {
 	ctx := c.Request().Context()
-	page, _ := strconv.Atoi(c.QueryParam("page")) // a mangled page number shows the first page
-	f := models.ListSearch{Q: c.QueryParam("q"), Page: page}
+	f := listSearch(c)
 	results, err := s.store.FindSources(ctx, f)
-	status := http.StatusOK
-	var errs models.FieldErrors
-	if isFormError(err) {
-		status, errs = http.StatusUnprocessableEntity, models.ErrorFields(err)
-	} else if err != nil {
+	status, errs, err := filterOutcome(err)
+	if err != nil {
 		return err
 	}
 	domains, err := s.store.AllDomains(ctx)

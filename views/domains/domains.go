@@ -3,8 +3,6 @@ package domains
 
 import (
 	"fmt"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/meshport/meshport/models"
@@ -24,25 +22,11 @@ type ListData struct {
 
 // summary says what the list shows: "Showing 1–50 of 1,003 domains".
 func (d ListData) summary() string {
-	switch {
-	case d.Results.Total == 0 && strings.TrimSpace(d.Filter.Q) != "":
-		return "No domain matches."
-	case d.Results.Total == 0:
-		return "No domains yet."
-	}
-	from := d.Results.First()
-	return fmt.Sprintf("Showing %d–%d of %d domains", from, from+len(d.Results.Items)-1, d.Results.Total)
+	return views.ListSummary(d.Results, d.Filter.Q, "domain", "domains")
 }
 
 // pageURL is the list's address for page n, with the search kept.
-func (d ListData) pageURL(n int) string {
-	v := url.Values{}
-	if q := strings.TrimSpace(d.Filter.Q); q != "" {
-		v.Set("q", q)
-	}
-	v.Set("page", strconv.Itoa(n))
-	return "/domains?" + v.Encode()
-}
+func (d ListData) pageURL(n int) string { return views.SearchPageURL("/domains", d.Filter.Q, n) }
 
 // ShowData is one domain's page.
 type ShowData struct {

@@ -27,25 +27,11 @@ type ListData struct {
 
 // summary says what the list shows: "Showing 1–50 of 120 sources".
 func (d ListData) summary() string {
-	switch {
-	case d.Results.Total == 0 && strings.TrimSpace(d.Filter.Q) != "":
-		return "No source matches."
-	case d.Results.Total == 0:
-		return "No sources yet."
-	}
-	from := d.Results.First()
-	return fmt.Sprintf("Showing %d–%d of %d sources", from, from+len(d.Results.Items)-1, d.Results.Total)
+	return views.ListSummary(d.Results, d.Filter.Q, "source", "sources")
 }
 
 // pageURL is the list's address for page n, with the search kept.
-func (d ListData) pageURL(n int) string {
-	v := url.Values{}
-	if q := strings.TrimSpace(d.Filter.Q); q != "" {
-		v.Set("q", q)
-	}
-	v.Set("page", strconv.Itoa(n))
-	return "/sources?" + v.Encode()
-}
+func (d ListData) pageURL(n int) string { return views.SearchPageURL("/sources", d.Filter.Q, n) }
 
 // FormData fills the source form.
 type FormData struct {
