@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
 
@@ -101,30 +100,30 @@ func toRunJSON(r *models.CrawlRun, sourceSlug string, now time.Time) *runJSON {
 
 // assetJSON is an asset a crawl found, as the API shows it.
 type assetJSON struct {
-	Key                  string              `json:"key"`
-	Schema               string              `json:"schema"`
-	Name                 string              `json:"name"`
-	Kind                 string              `json:"kind"`
-	Parent               string              `json:"parent"`
-	SizeBytes            *int64              `json:"size_bytes"`
-	Rows                 *int64              `json:"rows"`
-	Files                *int64              `json:"files"`
-	Columns              []connectors.Column `json:"columns"`
-	FirstSeenAt          time.Time           `json:"first_seen_at"`
-	LastSeenAt           time.Time           `json:"last_seen_at"`
-	GoneAt               *time.Time          `json:"gone_at"`
-	LastChangeAt         *time.Time          `json:"last_change_at"`
-	LastChangeMeasuredBy string              `json:"last_change_measured_by"`
-	UsageKnown           bool                `json:"usage_known"`
-	ReadsPerDay          *float64            `json:"reads_per_day"`
-	LastReadAt           *time.Time          `json:"last_read_at"`
-	LastReadMeasuredBy   string              `json:"last_read_measured_by"`
+	Key                  string          `json:"key"`
+	Schema               string          `json:"schema"`
+	Name                 string          `json:"name"`
+	Kind                 string          `json:"kind"`
+	Parent               string          `json:"parent"`
+	SizeBytes            *int64          `json:"size_bytes"`
+	Rows                 *int64          `json:"rows"`
+	Files                *int64          `json:"files"`
+	Columns              []models.Column `json:"columns"`
+	FirstSeenAt          time.Time       `json:"first_seen_at"`
+	LastSeenAt           time.Time       `json:"last_seen_at"`
+	GoneAt               *time.Time      `json:"gone_at"`
+	LastChangeAt         *time.Time      `json:"last_change_at"`
+	LastChangeMeasuredBy string          `json:"last_change_measured_by"`
+	UsageKnown           bool            `json:"usage_known"`
+	ReadsPerDay          *float64        `json:"reads_per_day"`
+	LastReadAt           *time.Time      `json:"last_read_at"`
+	LastReadMeasuredBy   string          `json:"last_read_measured_by"`
 }
 
 func toAssetJSON(a *models.Asset) assetJSON {
 	cols := a.ColumnList()
 	if cols == nil {
-		cols = []connectors.Column{}
+		cols = []models.Column{}
 	}
 	reads := a.ReadsPerDay
 	if !a.UsageKnown {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
 	"github.com/meshport/meshport/views/products"
@@ -76,7 +75,7 @@ func (s *Server) partitionParent(c echo.Context, f *models.FindingView) string {
 		}
 		return ""
 	}
-	if a.Kind != string(connectors.Partition) {
+	if a.Kind != string(models.AssetPartition) {
 		return ""
 	}
 	return a.Parent

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
 
@@ -14,7 +13,7 @@ type Crawls interface {
 	// Start claims a run of the source and crawls it in the background.
 	Start(src *models.Source, trigger string, scheduledFor *time.Time, actor string) (*models.CrawlRun, error)
 	// TestConnection connects with settings and says what it sees.
-	TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error)
+	TestConnection(ctx context.Context, settings models.SourceSettings) (models.ConnectionTest, error)
 	// SourcesChanged re-reads the schedules after a write.
 	SourcesChanged()
 }
@@ -22,7 +21,7 @@ type Crawls interface {
 // connectorMessage is a connector error in plain words; other errors are
 // not shown (they may carry driver details); the crawler logs them.
 func connectorMessage(err error) string {
-	var ce *connectors.Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		return ce.Message
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/sources"
 )
@@ -11,7 +10,7 @@ import (
 func (s *Server) sourceConnectionFields(c echo.Context) error {
 	kind := c.QueryParam("kind")
 	if !models.IsSourceKind(kind) {
-		kind = string(connectors.Postgres)
+		kind = string(models.KindPostgres)
 	}
 	data := sources.FormData{Form: sources.FormValues{Kind: kind}}
 	if ref := c.QueryParam("source"); ref != "" {
@@ -74,7 +73,7 @@ func (s *Server) sourceTestConnection(c echo.Context) error {
 			return failed(models.ErrorMessage(err))
 		}
 	}
-	res, err := s.crawls.TestConnection(ctx, connectors.Settings{Kind: connectors.Kind(in.Kind), DSN: dsn, Include: in.Include, Exclude: in.Exclude})
+	res, err := s.crawls.TestConnection(ctx, models.SourceSettings{Kind: models.SourceKind(in.Kind), DSN: dsn, Include: in.Include, Exclude: in.Exclude})
 	if err != nil {
 		return failed(connectorMessage(err))
 	}

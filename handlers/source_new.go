@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views/sources"
 )
@@ -12,7 +11,7 @@ import (
 func (s *Server) sourceNew(c echo.Context) error {
 	kind := c.QueryParam("kind")
 	if !models.IsSourceKind(kind) {
-		kind = string(connectors.Postgres)
+		kind = string(models.KindPostgres)
 	}
 	values := sources.FormValues{Kind: kind, Domain: c.QueryParam("domain"), Schedule: "0 2 * * *", TimeZone: "UTC", Enabled: true}
 	data, err := s.sourceFormData(c.Request().Context(), c, "New source", values, nil)

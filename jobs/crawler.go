@@ -30,7 +30,7 @@ type CrawlerOptions struct {
 	// before it counts as interrupted (default 2 minutes).
 	StaleAfter time.Duration
 	// Open makes connectors (default connectors.Open); tests replace it.
-	Open func(connectors.Settings, connectors.Policy) (connectors.Connector, error)
+	Open func(models.SourceSettings, models.SourcePolicy) (connectors.Connector, error)
 }
 
 // Crawler runs crawls of sources: claimed once across replicas, bounded in
@@ -101,7 +101,7 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error("crawl panicked", "panic", fmt.Sprint(r))
-			_ = c.store.FailRun(context.Background(), run.ID, models.RunFailed, connectors.ReasonOther, "The crawler failed unexpectedly; the error is in the portal's log.")
+			_ = c.store.FailRun(context.Background(), run.ID, models.RunFailed, models.FailureOther, "The crawler failed unexpectedly; the error is in the portal's log.")
 		}
 	}()
 	// The heartbeat starts at once: a run waiting for a free slot is alive,
@@ -170,7 +170,7 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 func (c *Crawler) Instance() string { return c.instance }
 
 // read opens the connector and crawls, reporting progress.
-func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*connectors.Snapshot, error) {
+func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*models.CrawlSnapshot, error) {
 	settings, err := c.store.ConnectorSettings(src)
 	if err != nil {
 		return nil, err
@@ -190,7 +190,7 @@ func (c *Crawler) read(ctx context.Context, src *models.Source, runID uint) (*co
 	if err != nil {
 		return nil, err
 	}
-	snap.Warnings = append(snap.Warnings, connectors.FreshnessWarnings(settings.FreshnessColumns, snap)...)
+	snap.Warnings = append(snap.Warnings, models.FreshnessWarnings(settings.FreshnessColumns, snap)...)
 	return snap, nil
 }
 
@@ -230,24 +230,24 @@ func failure(ctx, appCtx context.Context, err error) (status, reason, message st
 	if appCtx.Err() != nil {
 		return models.RunInterrupted, "", "meshport was shut down during this crawl."
 	}
-	var ce *connectors.Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		return models.RunFailed, ce.Reason, ce.Message
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return models.RunFailed, connectors.ReasonTimeout, "The crawl took longer than allowed and was stopped."
+		return models.RunFailed, models.FailureTimeout, "The crawl took longer than allowed and was stopped."
 	}
 	var me *models.Error
 	if errors.As(err, &me) {
-		return models.RunFailed, connectors.ReasonOther, me.Message
+		return models.RunFailed, models.FailureOther, me.Message
 	}
-	return models.RunFailed, connectors.ReasonOther, "The crawl failed; the details are in the portal's log."
+	return models.RunFailed, models.FailureOther, "The crawl failed; the details are in the portal's log."
 }
 
 // cause is what lies under a plain-words error, for the log: the driver's
 // own message (connectors strip passwords from it) or an internal error.
 func cause(err error) string {
-	var ce *connectors.Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		if ce.Err != nil {
 			return ce.Err.Error()
@@ -259,12 +259,12 @@ func cause(err error) string {
 
 // TestConnection connects with the settings and says what it sees, within
 // the test timeout.
-func (c *Crawler) TestConnection(ctx context.Context, settings connectors.Settings) (connectors.TestResult, error) {
+func (c *Crawler) TestConnection(ctx context.Context, settings models.SourceSettings) (models.ConnectionTest, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.TestTimeout)
 	defer cancel()
 	conn, err := c.opts.Open(settings, c.store.SourcePolicy())
 	if err != nil {
-		return connectors.TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	defer conn.Close()
 	res, err := conn.Test(ctx)
@@ -272,9 +272,9 @@ func (c *Crawler) TestConnection(ctx context.Context, settings connectors.Settin
 		c.log.Info("test connection failed", "kind", settings.Kind, "cause", cause(err))
 	}
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		var ce *connectors.Error
+		var ce *models.SourceError
 		if !errors.As(err, &ce) {
-			err = &connectors.Error{Reason: connectors.ReasonTimeout, Message: fmt.Sprintf("No answer within %s.", c.opts.TestTimeout), Err: err}
+			err = &models.SourceError{Reason: models.FailureTimeout, Message: fmt.Sprintf("No answer within %s.", c.opts.TestTimeout), Err: err}
 		}
 	}
 	return res, err

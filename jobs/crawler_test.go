@@ -19,13 +19,13 @@ import (
 
 // fakeConnector crawls by calling crawl.
 type fakeConnector struct {
-	crawl func(ctx context.Context) (*connectors.Snapshot, error)
+	crawl func(ctx context.Context) (*models.CrawlSnapshot, error)
 }
 
-func (f fakeConnector) Test(context.Context) (connectors.TestResult, error) {
-	return connectors.TestResult{Summary: "fake"}, nil
+func (f fakeConnector) Test(context.Context) (models.ConnectionTest, error) {
+	return models.ConnectionTest{Summary: "fake"}, nil
 }
-func (f fakeConnector) Crawl(ctx context.Context, progress func(int)) (*connectors.Snapshot, error) {
+func (f fakeConnector) Crawl(ctx context.Context, progress func(int)) (*models.CrawlSnapshot, error) {
 	progress(1)
 	return f.crawl(ctx)
 }
@@ -33,11 +33,11 @@ func (f fakeConnector) Close() error { return nil }
 
 // crawlerWith is a store with n sources and a crawler whose connectors all
 // run crawl.
-func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx context.Context) (*connectors.Snapshot, error)) (*models.Store, *jobs.Crawler, []*models.Source) {
+func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx context.Context) (*models.CrawlSnapshot, error)) (*models.Store, *jobs.Crawler, []*models.Source) {
 	t.Helper()
 	s := storetest.SQLite(t)
 	sealer, _ := models.NewSealer("test-secret-key-0123456789-abcdefghij")
-	s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true})
+	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
 	admin := storetest.Admin()
 	if _, err := s.CreateDomain(context.Background(), admin, models.DomainInput{Name: "Sales", Owners: []string{"sales"}}); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx c
 		}
 		srcs = append(srcs, src)
 	}
-	opts.Open = func(connectors.Settings, connectors.Policy) (connectors.Connector, error) {
+	opts.Open = func(models.SourceSettings, models.SourcePolicy) (connectors.Connector, error) {
 		return fakeConnector{crawl: crawl}, nil
 	}
 	c := jobs.NewCrawler(s, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
@@ -62,7 +62,7 @@ func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx c
 func TestCrawlerBoundsParallelCrawls(t *testing.T) {
 	var running, most atomic.Int32
 	release := make(chan struct{})
-	_, c, srcs := crawlerWith(t, 5, jobs.CrawlerOptions{Parallel: 2}, func(ctx context.Context) (*connectors.Snapshot, error) {
+	_, c, srcs := crawlerWith(t, 5, jobs.CrawlerOptions{Parallel: 2}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 		n := running.Add(1)
 		for {
 			m := most.Load()
@@ -72,7 +72,7 @@ func TestCrawlerBoundsParallelCrawls(t *testing.T) {
 		}
 		<-release
 		running.Add(-1)
-		return &connectors.Snapshot{}, nil
+		return &models.CrawlSnapshot{}, nil
 	})
 	for _, src := range srcs {
 		if _, err := c.Start(src, models.TriggerManual, nil, "test"); err != nil {
@@ -91,20 +91,20 @@ func TestCrawlerFailuresEndTheirRunOnly(t *testing.T) {
 	cases := []struct {
 		name       string
 		opts       jobs.CrawlerOptions
-		crawl      func(ctx context.Context) (*connectors.Snapshot, error)
+		crawl      func(ctx context.Context) (*models.CrawlSnapshot, error)
 		status     string
 		reason     string
 		errorMatch string
 	}{
-		{"panic", jobs.CrawlerOptions{}, func(context.Context) (*connectors.Snapshot, error) { panic("boom") },
-			models.RunFailed, connectors.ReasonOther, "failed unexpectedly"},
-		{"connector error", jobs.CrawlerOptions{}, func(context.Context) (*connectors.Snapshot, error) {
-			return nil, &connectors.Error{Reason: connectors.ReasonAuth, Message: "The server refused the user name or password."}
-		}, models.RunFailed, connectors.ReasonAuth, "refused the user name"},
-		{"timeout", jobs.CrawlerOptions{Timeout: 100 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+		{"panic", jobs.CrawlerOptions{}, func(context.Context) (*models.CrawlSnapshot, error) { panic("boom") },
+			models.RunFailed, models.FailureOther, "failed unexpectedly"},
+		{"connector error", jobs.CrawlerOptions{}, func(context.Context) (*models.CrawlSnapshot, error) {
+			return nil, &models.SourceError{Reason: models.FailureAuth, Message: "The server refused the user name or password."}
+		}, models.RunFailed, models.FailureAuth, "refused the user name"},
+		{"timeout", jobs.CrawlerOptions{Timeout: 100 * time.Millisecond}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 			<-ctx.Done()
 			return nil, ctx.Err()
-		}, models.RunFailed, connectors.ReasonTimeout, "longer than allowed"},
+		}, models.RunFailed, models.FailureTimeout, "longer than allowed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestCrawlerFailuresEndTheirRunOnly(t *testing.T) {
 func TestCrawlerShutdownInterruptsRunningCrawls(t *testing.T) {
 	started := make(chan struct{})
 	var once sync.Once
-	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{}, func(ctx context.Context) (*connectors.Snapshot, error) {
+	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 		once.Do(func() { close(started) })
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -160,9 +160,9 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 func TestCrawlerQueuedRunsStayAlive(t *testing.T) {
 	release := make(chan struct{})
 	var first sync.Once
-	s, c, srcs := crawlerWith(t, 2, jobs.CrawlerOptions{Parallel: 1, StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+	s, c, srcs := crawlerWith(t, 2, jobs.CrawlerOptions{Parallel: 1, StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 		first.Do(func() { <-release }) // the first crawl holds the only slot
-		return &connectors.Snapshot{}, nil
+		return &models.CrawlSnapshot{}, nil
 	})
 	var runs []*models.CrawlRun
 	for _, src := range srcs {
@@ -192,7 +192,7 @@ func TestCrawlerQueuedRunsStayAlive(t *testing.T) {
 // interrupted, the crawl stops instead of reading the source for nothing.
 func TestCrawlerAbandonsRunEndedElsewhere(t *testing.T) {
 	stopped := make(chan struct{})
-	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*connectors.Snapshot, error) {
+	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 		<-ctx.Done()
 		close(stopped)
 		return nil, ctx.Err()

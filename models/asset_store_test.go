@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -17,14 +16,14 @@ func TestListAssetsFiltersAndSorts(t *testing.T) {
 		createDomain(t, s, "Sales", "sales-team")
 		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
 		mustOK(t, err, "source")
-		table := func(name string, size, reads, writes int64) connectors.Observation {
-			return connectors.Observation{Schema: "s", Name: name, Kind: connectors.Table, SizeBytes: i64(size),
+		table := func(name string, size, reads, writes int64) models.ObservedAsset {
+			return models.ObservedAsset{Schema: "s", Name: name, Kind: models.AssetTable, SizeBytes: i64(size),
 				SeqScans: i64(reads), IdxScans: i64(0), Inserts: i64(writes), Updates: i64(0), Deletes: i64(0)}
 		}
-		snap := func(obs ...connectors.Observation) connectors.Snapshot {
-			return connectors.Snapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs}
+		snap := func(obs ...models.ObservedAsset) models.CrawlSnapshot {
+			return models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs}
 		}
-		view := connectors.Observation{Schema: "s", Name: "v_100%_done", Kind: connectors.View}
+		view := models.ObservedAsset{Schema: "s", Name: "v_100%_done", Kind: models.AssetView}
 		crawlOnce(t, s, src, snap(table("big", 3000, 0, 0), table("mid", 2000, 0, 0), table("small", 1000, 0, 0), view))
 		c.Advance(24 * time.Hour)
 		crawlOnce(t, s, src, snap(table("big", 3000, 5, 1), table("mid", 2000, 0, 0), table("small", 1000, 0, 1), view))

@@ -3,14 +3,12 @@ package models
 import (
 	"encoding/json"
 	"time"
-
-	"github.com/meshport/meshport/jobs/connectors"
 )
 
 // crawlContext is what every observation of one crawl shares.
 type crawlContext struct {
 	at         time.Time
-	kind       connectors.Kind
+	kind       SourceKind
 	epoch      string
 	usageKnown bool
 }
@@ -29,7 +27,7 @@ type observationResult struct {
 // counters epoch moved (restart, statistics reset), every count now shown
 // happened after the previous crawl, so the new value itself is the delta:
 // never negative, never invented.
-func applyObservation(prev *Asset, o *connectors.Observation, cc crawlContext) observationResult {
+func applyObservation(prev *Asset, o *ObservedAsset, cc crawlContext) observationResult {
 	var a Asset
 	isNew := prev == nil || prev.GoneAt != nil
 	if prev != nil {
@@ -64,7 +62,7 @@ func applyObservation(prev *Asset, o *connectors.Observation, cc crawlContext) o
 		a.LastChangeAt, a.LastChangeHow = timePtr(*o.FreshnessValue), MeasuredFreshnessColumn
 	case o.LastModified != nil:
 		how := MeasuredUpdateTime
-		if cc.kind == connectors.Files || cc.kind == connectors.SQLite {
+		if cc.kind == KindFiles || cc.kind == KindSQLite {
 			how = MeasuredFileTime
 		}
 		a.LastChangeAt, a.LastChangeHow = timePtr(*o.LastModified), how
@@ -82,7 +80,7 @@ func applyObservation(prev *Asset, o *connectors.Observation, cc crawlContext) o
 	switch {
 	case o.LastRead != nil:
 		how := MeasuredScanTime
-		if cc.kind == connectors.Files {
+		if cc.kind == KindFiles {
 			how = MeasuredAccessTime
 		}
 		if a.LastReadAt == nil || o.LastRead.After(*a.LastReadAt) {
@@ -183,7 +181,7 @@ func (a *Asset) DailyReads() map[string]int64 {
 	return daily
 }
 
-func columnsJSON(cols []connectors.Column) string {
+func columnsJSON(cols []Column) string {
 	if len(cols) == 0 {
 		return "[]"
 	}
@@ -192,8 +190,8 @@ func columnsJSON(cols []connectors.Column) string {
 }
 
 // ColumnList decodes the asset's columns.
-func (a *Asset) ColumnList() []connectors.Column {
-	var cols []connectors.Column
+func (a *Asset) ColumnList() []Column {
+	var cols []Column
 	_ = json.Unmarshal([]byte(a.Columns), &cols)
 	return cols
 }

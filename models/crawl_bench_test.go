@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -21,7 +20,7 @@ func BenchmarkRecordCrawl10k(b *testing.B) {
 				s = storetest.Postgres(b)
 			}
 			sealer, _ := models.NewSealer(testSecretKey)
-			s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true})
+			s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
 			admin := storetest.Admin()
 			if _, err := s.CreateDomain(ctx, admin, models.DomainInput{Name: "Sales", Owners: []string{"x"}}); err != nil {
 				b.Fatal(err)
@@ -30,11 +29,11 @@ func BenchmarkRecordCrawl10k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			snap := connectors.Snapshot{CountersEpoch: "e", UsageKnown: true}
+			snap := models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true}
 			for i := range 10000 {
-				snap.Assets = append(snap.Assets, connectors.Observation{Schema: "bench", Name: fmt.Sprintf("t%d", i), Kind: connectors.Table,
+				snap.Assets = append(snap.Assets, models.ObservedAsset{Schema: "bench", Name: fmt.Sprintf("t%d", i), Kind: models.AssetTable,
 					SizeBytes: i64(16384), RowEstimate: i64(1), Inserts: i64(1), Updates: i64(0), Deletes: i64(0), SeqScans: i64(int64(i)), IdxScans: i64(0),
-					Columns: []connectors.Column{{Name: "id", Type: "integer"}, {Name: "v", Type: "text"}}})
+					Columns: []models.Column{{Name: "id", Type: "integer"}, {Name: "v", Type: "text"}}})
 			}
 			crawl := func() {
 				run, err := s.ClaimRun(ctx, src.ID, models.TriggerManual, nil, "bench", "bench")

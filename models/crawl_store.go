@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"gorm.io/gorm"
 )
 
@@ -109,9 +108,9 @@ func (s *Store) SourceAssets(ctx context.Context, sourceID uint) ([]Asset, error
 // RecordCrawl stores what a crawl saw, derives freshness and usage, marks
 // assets not seen as gone, and ends the run as succeeded, all in one
 // transaction. stored are the source's assets (SourceAssets); nil loads them.
-func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *connectors.Snapshot, stored []Asset) (*CrawlRun, error) {
+func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *CrawlSnapshot, stored []Asset) (*CrawlRun, error) {
 	at := s.now()
-	cc := crawlContext{at: at, kind: connectors.Kind(src.Kind), epoch: snap.CountersEpoch, usageKnown: snap.UsageKnown}
+	cc := crawlContext{at: at, kind: SourceKind(src.Kind), epoch: snap.CountersEpoch, usageKnown: snap.UsageKnown}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if stored == nil {
 			if err := tx.Where("source_id = ?", src.ID).Find(&stored).Error; err != nil {

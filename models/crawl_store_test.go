@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -21,7 +20,7 @@ func deref(v *int64) any {
 }
 
 // crawlOnce claims a run and records snap as its result.
-func crawlOnce(t *testing.T, s *models.Store, src *models.Source, snap connectors.Snapshot) *models.CrawlRun {
+func crawlOnce(t *testing.T, s *models.Store, src *models.Source, snap models.CrawlSnapshot) *models.CrawlRun {
 	t.Helper()
 	run, err := s.ClaimRun(ctx, src.ID, models.TriggerManual, nil, "test", "test-instance")
 	mustOK(t, err, "claim run")
@@ -46,14 +45,14 @@ func TestRecordCrawlDerivesFreshnessAndUsage(t *testing.T) {
 		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
 		mustOK(t, err, "source")
 
-		orders := func(ins, seq, idx, size int64) connectors.Observation {
-			return connectors.Observation{Schema: "public", Name: "orders", Kind: connectors.Table,
+		orders := func(ins, seq, idx, size int64) models.ObservedAsset {
+			return models.ObservedAsset{Schema: "public", Name: "orders", Kind: models.AssetTable,
 				SizeBytes: i64(size), RowEstimate: i64(ins), Inserts: i64(ins), Updates: i64(0), Deletes: i64(0),
-				SeqScans: i64(seq), IdxScans: i64(idx), Columns: []connectors.Column{{Name: "id", Type: "integer"}}}
+				SeqScans: i64(seq), IdxScans: i64(idx), Columns: []models.Column{{Name: "id", Type: "integer"}}}
 		}
-		view := connectors.Observation{Schema: "public", Name: "order_totals", Kind: connectors.View}
-		snap := func(epoch string, obs ...connectors.Observation) connectors.Snapshot {
-			return connectors.Snapshot{ServerVersion: "PostgreSQL 15", CountersEpoch: epoch, UsageKnown: true, Assets: obs}
+		view := models.ObservedAsset{Schema: "public", Name: "order_totals", Kind: models.AssetView}
+		snap := func(epoch string, obs ...models.ObservedAsset) models.CrawlSnapshot {
+			return models.CrawlSnapshot{ServerVersion: "PostgreSQL 15", CountersEpoch: epoch, UsageKnown: true, Assets: obs}
 		}
 
 		// First crawl: everything is new; no change is known without a baseline.
@@ -145,9 +144,9 @@ func TestRecordCrawlTimesFromTheSource(t *testing.T) {
 	mustOK(t, err, "source")
 	updated := time.Date(2030, 5, 30, 8, 0, 0, 0, time.UTC)
 	freshness := time.Date(2030, 5, 31, 23, 0, 0, 0, time.UTC)
-	crawlOnce(t, s, src, connectors.Snapshot{Assets: []connectors.Observation{
-		{Schema: "shop", Name: "orders", Kind: connectors.Table, LastModified: &updated},
-		{Schema: "shop", Name: "events", Kind: connectors.Table, LastModified: &updated, FreshnessValue: &freshness},
+	crawlOnce(t, s, src, models.CrawlSnapshot{Assets: []models.ObservedAsset{
+		{Schema: "shop", Name: "orders", Kind: models.AssetTable, LastModified: &updated},
+		{Schema: "shop", Name: "events", Kind: models.AssetTable, LastModified: &updated, FreshnessValue: &freshness},
 	}})
 	if a := assetByKey(t, s, src.ID, "shop.orders"); !a.LastChangeAt.Equal(updated) || a.LastChangeHow != models.MeasuredUpdateTime || a.UsageKnown {
 		t.Errorf("update time: %v by %q, usage known %v", a.LastChangeAt, a.LastChangeHow, a.UsageKnown)
@@ -175,7 +174,7 @@ func TestClaimRunOncePerSourceAndTick(t *testing.T) {
 		if _, err := s.ClaimRun(ctx, src.ID, models.TriggerManual, nil, "someone", "replica-b"); !errors.Is(err, models.ErrRunClaimed) {
 			t.Errorf("manual run while one is running: %v", err)
 		}
-		mustOK(t, s.FailRun(ctx, first.ID, models.RunFailed, connectors.ReasonAuth, "The server refused the user name or password."), "fail")
+		mustOK(t, s.FailRun(ctx, first.ID, models.RunFailed, models.FailureAuth, "The server refused the user name or password."), "fail")
 		if _, err := s.ClaimRun(ctx, src.ID, models.TriggerSchedule, &tick, "", "replica-b"); !errors.Is(err, models.ErrRunClaimed) {
 			t.Errorf("the same tick claimed again after the run ended: %v", err)
 		}
@@ -211,7 +210,7 @@ func TestPruneObservations(t *testing.T) {
 		createDomain(t, s, "Sales", "sales-team")
 		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
 		mustOK(t, err, "source")
-		snap := connectors.Snapshot{Assets: []connectors.Observation{{Schema: "s", Name: "t", Kind: connectors.Table, SizeBytes: i64(1)}}}
+		snap := models.CrawlSnapshot{Assets: []models.ObservedAsset{{Schema: "s", Name: "t", Kind: models.AssetTable, SizeBytes: i64(1)}}}
 		crawlOnce(t, s, src, snap)
 		c.Advance(300 * 24 * time.Hour)
 		crawlOnce(t, s, src, snap)
@@ -237,7 +236,7 @@ func TestCrawlRunKeepsWarnings(t *testing.T) {
 		createDomain(t, s, "Sales", "sales-team")
 		src, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
 		mustOK(t, err, "source")
-		one := crawlOnce(t, s, src, connectors.Snapshot{Warnings: []string{`public.notes: freshness column "body" is not a date or timestamp`}})
+		one := crawlOnce(t, s, src, models.CrawlSnapshot{Warnings: []string{`public.notes: freshness column "body" is not a date or timestamp`}})
 		var stored models.CrawlRun
 		mustOK(t, s.DB().Take(&stored, one.ID).Error, "read run")
 		if len(stored.Warnings) != 1 || stored.Warnings[0] != `public.notes: freshness column "body" is not a date or timestamp` {
@@ -248,13 +247,13 @@ func TestCrawlRunKeepsWarnings(t *testing.T) {
 		for i := range many {
 			many[i] = fmt.Sprintf("t%02d: freshness column \"x\" does not exist", i)
 		}
-		run := crawlOnce(t, s, src, connectors.Snapshot{Warnings: many})
+		run := crawlOnce(t, s, src, models.CrawlSnapshot{Warnings: many})
 		stored = models.CrawlRun{}
 		mustOK(t, s.DB().Take(&stored, run.ID).Error, "read run")
 		if n := len(stored.Warnings); n != 50 || stored.Warnings[48] != many[48] || stored.Warnings[49] != "and 11 more" {
 			t.Errorf("%d warnings, the last %q", n, stored.Warnings[n-1])
 		}
-		clean := crawlOnce(t, s, src, connectors.Snapshot{})
+		clean := crawlOnce(t, s, src, models.CrawlSnapshot{})
 		stored = models.CrawlRun{}
 		mustOK(t, s.DB().Take(&stored, clean.ID).Error, "read run")
 		if len(stored.Warnings) != 0 {

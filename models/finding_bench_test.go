@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -83,7 +82,7 @@ func crawledSource10k(b *testing.B, dialect string) (*models.Store, *clock, *mod
 	c := newClock()
 	s = withClock(s, c)
 	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true})
+	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
 	if err := s.SeedBulk(ctx, 50, 10000); err != nil {
 		b.Fatal(err)
 	}
@@ -113,11 +112,11 @@ func crawledSource10k(b *testing.B, dialect string) (*models.Store, *clock, *mod
 // health as the crawler does.
 func crawlSized(b *testing.B, s *models.Store, src *models.Source, day, grow int64) {
 	b.Helper()
-	snap := connectors.Snapshot{CountersEpoch: "e", UsageKnown: true}
+	snap := models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true}
 	for i := range int64(10000) {
-		o := connectors.Observation{Schema: "bench", Name: fmt.Sprintf("t%d", i), Kind: connectors.Table,
+		o := models.ObservedAsset{Schema: "bench", Name: fmt.Sprintf("t%d", i), Kind: models.AssetTable,
 			SizeBytes: i64(8192 + i*i*997 + grow), RowEstimate: i64(i), Inserts: i64(i + day), Updates: i64(0), Deletes: i64(0),
-			Columns: []connectors.Column{{Name: "id", Type: "integer"}, {Name: "v", Type: "text"}}}
+			Columns: []models.Column{{Name: "id", Type: "integer"}, {Name: "v", Type: "text"}}}
 		switch i % 10 {
 		case 0: // no read counts
 		case 1, 2, 3: // never read again after the first crawl
@@ -218,7 +217,7 @@ func seeded100k(b *testing.B, dialect string) *models.Store {
 		s = storetest.Postgres(b)
 	}
 	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, connectors.Policy{})
+	s.ConfigureSources(sealer, models.SourcePolicy{})
 	if err := s.SeedBulk(ctx, 50, 10000); err != nil {
 		b.Fatal(err)
 	}

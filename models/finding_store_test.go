@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -28,8 +27,8 @@ func newFindingFixture(t *testing.T, s *models.Store) *findingFixture {
 
 // table observes schema s, table name with size and cumulative counters;
 // reads < 0 means the source keeps no read counts for it.
-func table(name string, size, reads, writes int64) connectors.Observation {
-	o := connectors.Observation{Schema: "s", Name: name, Kind: connectors.Table, SizeBytes: i64(size),
+func table(name string, size, reads, writes int64) models.ObservedAsset {
+	o := models.ObservedAsset{Schema: "s", Name: name, Kind: models.AssetTable, SizeBytes: i64(size),
 		Inserts: i64(writes), Updates: i64(0), Deletes: i64(0)}
 	if reads >= 0 {
 		o.SeqScans, o.IdxScans = i64(reads), i64(0)
@@ -38,9 +37,9 @@ func table(name string, size, reads, writes int64) connectors.Observation {
 }
 
 // crawl records a crawl and runs what the crawler runs after one.
-func (f *findingFixture) crawl(obs ...connectors.Observation) {
+func (f *findingFixture) crawl(obs ...models.ObservedAsset) {
 	f.t.Helper()
-	crawlOnce(f.t, f.s, f.src, connectors.Snapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
+	crawlOnce(f.t, f.s, f.src, models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
 	mustOK(f.t, f.s.RefreshSourceHealth(ctx, f.src.ID), "refresh health")
 	_, err := f.s.EvaluateSourceFindings(ctx, f.src.ID)
 	mustOK(f.t, err, "evaluate findings")
@@ -94,10 +93,10 @@ func TestDarkDataFindings(t *testing.T) {
 		f := newFindingFixture(t, s)
 		f.product("Orders", "s.orders", "")
 		f.product("Archive", "s.cold", "")
-		view := connectors.Observation{Schema: "s", Name: "v", Kind: connectors.View}
-		parent := connectors.Observation{Schema: "s", Name: "events", Kind: connectors.PartitionedTable, SizeBytes: i64(0)}
+		view := models.ObservedAsset{Schema: "s", Name: "v", Kind: models.AssetView}
+		parent := models.ObservedAsset{Schema: "s", Name: "events", Kind: models.AssetPartitionedTable, SizeBytes: i64(0)}
 		partition := table("events_2030", 5000, 0, 0)
-		partition.Kind, partition.Parent = connectors.Partition, "s.events"
+		partition.Kind, partition.Parent = models.AssetPartition, "s.events"
 		f.product("Events", "s.events", "")
 		crawl := func(ordersReads, orphanReads, coldReads, eventsReads int64) {
 			p := partition

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -34,12 +33,12 @@ func TestProductListHealthAndSorts(t *testing.T) {
 		_, err = s.SetProductStatus(ctx, admin, "sales", delta.Slug, models.StatusActive)
 		mustOK(t, err, "activate Delta")
 
-		table := func(name string, size, reads, writes int64) connectors.Observation {
-			return connectors.Observation{Schema: "s", Name: name, Kind: connectors.Table, SizeBytes: i64(size),
+		table := func(name string, size, reads, writes int64) models.ObservedAsset {
+			return models.ObservedAsset{Schema: "s", Name: name, Kind: models.AssetTable, SizeBytes: i64(size),
 				SeqScans: i64(reads), IdxScans: i64(0), Inserts: i64(writes), Updates: i64(0), Deletes: i64(0)}
 		}
-		crawl := func(obs ...connectors.Observation) {
-			crawlOnce(t, s, src, connectors.Snapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
+		crawl := func(obs ...models.ObservedAsset) {
+			crawlOnce(t, s, src, models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
 			mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "refresh health")
 		}
 		crawl(table("small", 100, 0, 0), table("big", 9000, 0, 0))
@@ -129,7 +128,7 @@ func TestHealthRefreshWithoutChangeKeepsTheCatalog(t *testing.T) {
 	in.OutputPorts = []models.PortInput{{Name: "main", Type: "table", Location: "s.t", Source: "sales-db"}}
 	_, err = s.CreateProduct(ctx, admin, in)
 	mustOK(t, err, "product")
-	snap := connectors.Snapshot{Assets: []connectors.Observation{{Schema: "s", Name: "t", Kind: connectors.Table, SizeBytes: i64(10)}}}
+	snap := models.CrawlSnapshot{Assets: []models.ObservedAsset{{Schema: "s", Name: "t", Kind: models.AssetTable, SizeBytes: i64(10)}}}
 	version := func() int64 {
 		var v int64
 		mustOK(t, s.DB().Raw("SELECT version FROM catalog_versions WHERE id = 1").Scan(&v).Error, "version")

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"gorm.io/gorm"
 )
 
@@ -97,7 +96,7 @@ func (s *Store) SeedAssets(ctx context.Context, nSources, nAssets int) (SeedAsse
 				continue
 			}
 			typ := "table"
-			if a.Kind == string(connectors.MaterializedView) {
+			if a.Kind == string(AssetMaterializedView) {
 				typ = "view"
 			}
 			rows = append(rows, []any{products[i], 0, "main", typ, a.Key, a.SourceID})
@@ -148,7 +147,7 @@ func (s *Store) seedSources(tx *gorm.DB, domains []Domain, nSources int, now tim
 		src := &sources[i]
 		src.DomainID = d.ID
 		src.apply(SourceInput{Slug: fmt.Sprintf("seeded-warehouse-%d", n), Name: fmt.Sprintf("Seeded warehouse %d", n),
-			Kind: string(connectors.Postgres), DSN: dsn, Schedule: "0 2 * * *", TimeZone: "UTC", Enabled: new(bool)})
+			Kind: string(KindPostgres), DSN: dsn, Schedule: "0 2 * * *", TimeZone: "UTC", Enabled: new(bool)})
 		src.DSNSealed = "pending" // sealed below, bound to the new row's id
 		if err := tx.Omit("Domain").Create(src).Error; err != nil {
 			return nil, nil, err
@@ -180,7 +179,7 @@ var seedWords = []string{"orders", "payments", "customers", "shipments", "invoic
 
 // generateAssets spreads nAssets assets over the sources.
 func generateAssets(sources []Source, crawls []time.Time, nAssets int, now time.Time, rng *rand.Rand) []seededAsset {
-	columns := columnsJSON([]connectors.Column{{Name: "id", Type: "bigint"}, {Name: "created_at", Type: "timestamp with time zone"},
+	columns := columnsJSON([]Column{{Name: "id", Type: "bigint"}, {Name: "created_at", Type: "timestamp with time zone"},
 		{Name: "payload", Type: "jsonb"}})
 	day := 24 * time.Hour
 	between := func(from, to time.Duration) time.Duration { return from + time.Duration(rng.Int64N(int64(to-from)+1)) }
@@ -196,7 +195,7 @@ func generateAssets(sources []Source, crawls []time.Time, nAssets int, now time.
 			want++
 		}
 		seq := 0
-		add := func(schema, name string, kind connectors.AssetKind, parent string) *seededAsset {
+		add := func(schema, name string, kind AssetKind, parent string) *seededAsset {
 			out = append(out, seededAsset{Asset: Asset{SourceID: src.ID, Key: schema + "." + name, Schema: schema, Name: name,
 				Kind: string(kind), Parent: parent, Columns: columns, LastSeenAt: crawled, ReadsDaily: "{}"}})
 			return &out[len(out)-1]
@@ -209,11 +208,11 @@ func generateAssets(sources []Source, crawls []time.Time, nAssets int, now time.
 			firstSeen := now.Add(-between(day, 420*day))
 			switch {
 			case r < 0.008 && want-made >= 13: // a partitioned table and 12 monthly partitions
-				parent := add(schema, name, connectors.PartitionedTable, "")
+				parent := add(schema, name, AssetPartitionedTable, "")
 				parent.SizeBytes, parent.FirstSeenAt = new(int64), firstSeen
 				base := size() / 4
 				for m := range 12 {
-					p := add(schema, fmt.Sprintf("%s_p%02d", name, m+1), connectors.Partition, schema+"."+name)
+					p := add(schema, fmt.Sprintf("%s_p%02d", name, m+1), AssetPartition, schema+"."+name)
 					p.SizeBytes = ptr(base/2 + rng.Int64N(base+1))
 					p.FirstSeenAt = firstSeen.Add(time.Duration(m) * 30 * day)
 					if p.FirstSeenAt.After(crawled) {
@@ -223,13 +222,13 @@ func generateAssets(sources []Source, crawls []time.Time, nAssets int, now time.
 				made += 13
 				continue
 			case r < 0.08:
-				a := add(schema, name+"_v", connectors.View, "")
+				a := add(schema, name+"_v", AssetView, "")
 				a.FirstSeenAt = firstSeen
 			case r < 0.10:
-				a := add(schema, name+"_mv", connectors.MaterializedView, "")
+				a := add(schema, name+"_mv", AssetMaterializedView, "")
 				a.SizeBytes, a.FirstSeenAt = ptr(size()), firstSeen
 			default:
-				a := add(schema, name, connectors.Table, "")
+				a := add(schema, name, AssetTable, "")
 				a.SizeBytes, a.FirstSeenAt = ptr(size()), firstSeen
 			}
 			made++
@@ -242,12 +241,12 @@ func generateAssets(sources []Source, crawls []time.Time, nAssets int, now time.
 		}
 		crawled := a.LastSeenAt
 		age := now.Sub(a.FirstSeenAt)
-		if a.Kind == string(connectors.Table) && rng.IntN(100) == 0 && age > 3*day { // dropped since
+		if a.Kind == string(AssetTable) && rng.IntN(100) == 0 && age > 3*day { // dropped since
 			gone := now.Add(-between(day, min(30*day, age-day)))
 			a.GoneAt, a.LastSeenAt = &gone, gone.Add(-day)
 			crawled = a.LastSeenAt
 		}
-		if a.Kind != string(connectors.View) {
+		if a.Kind != string(AssetView) {
 			var changed time.Time
 			switch r := rng.Float64(); {
 			case r < 0.70:
@@ -283,7 +282,7 @@ func linkPorts(assets []seededAsset, n int, rng *rand.Rand) []*seededAsset {
 	var read, other []*seededAsset
 	for i := range assets {
 		a := &assets[i]
-		if a.GoneAt != nil || a.Kind == string(connectors.View) || a.Kind == string(connectors.Partition) {
+		if a.GoneAt != nil || a.Kind == string(AssetView) || a.Kind == string(AssetPartition) {
 			continue
 		}
 		if a.usage == seedRecent || a.usage == seedEarlier {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/robfig/cron/v3"
 )
 
@@ -94,7 +93,7 @@ func (in *SourceInput) Validate(dsnRequired bool) FieldErrors {
 	if in.Domain == "" {
 		errs.Add("domain", "Choose the domain that owns this source.")
 	}
-	kind := connectors.Kind(in.Kind)
+	kind := SourceKind(in.Kind)
 	if !IsSourceKind(string(kind)) {
 		errs.Add("kind", "Choose PostgreSQL, MySQL/MariaDB, SQLite or files.")
 	} else if in.DSN != "" || dsnRequired {
@@ -127,7 +126,7 @@ func (in *SourceInput) Validate(dsnRequired bool) FieldErrors {
 
 // IsSourceKind reports whether kind names a connector.
 func IsSourceKind(kind string) bool {
-	for _, known := range connectors.Kinds() {
+	for _, known := range SourceKinds() {
 		if kind == string(known) {
 			return true
 		}
@@ -136,7 +135,7 @@ func IsSourceKind(kind string) bool {
 }
 
 // dsnProblem explains what is wrong with a DSN for its kind, or returns "".
-func dsnProblem(kind connectors.Kind, dsn string) string {
+func dsnProblem(kind SourceKind, dsn string) string {
 	switch {
 	case dsn == "":
 		return "Enter the connection."
@@ -146,9 +145,9 @@ func dsnProblem(kind connectors.Kind, dsn string) string {
 		return "Remove the control characters (tabs, line breaks)."
 	}
 	switch kind {
-	case connectors.Postgres, connectors.MySQL:
+	case KindPostgres, KindMySQL:
 		u, err := url.Parse(dsn)
-		want := map[connectors.Kind][]string{connectors.Postgres: {"postgres", "postgresql"}, connectors.MySQL: {"mysql"}}[kind]
+		want := map[SourceKind][]string{KindPostgres: {"postgres", "postgresql"}, KindMySQL: {"mysql"}}[kind]
 		if err != nil && strings.Contains(err.Error(), "invalid port") {
 			return "The port must be a number from 1 to 65535."
 		}
@@ -164,13 +163,13 @@ func dsnProblem(kind connectors.Kind, dsn string) string {
 				return "The port must be a number from 1 to 65535."
 			}
 		}
-		if kind == connectors.Postgres && strings.Trim(u.Path, "/") == "" {
+		if kind == KindPostgres && strings.Trim(u.Path, "/") == "" {
 			return "Name the database, e.g. postgres://user@host:5432/sales."
 		}
 		if u.User == nil || u.User.Username() == "" {
 			return "Name the user the crawler connects as."
 		}
-	case connectors.SQLite, connectors.Files:
+	case KindSQLite, KindFiles:
 		if !filepath.IsAbs(dsn) {
 			return "Give an absolute path, e.g. /data/sales.db or /data/exports."
 		}
@@ -239,8 +238,8 @@ func (s *Source) FreshnessColumnMap() map[string]string {
 
 // DSNHint shows where a source points without any secret: scheme, user,
 // host, port and database of a URL (no password, no query), or the path.
-func DSNHint(kind connectors.Kind, dsn string) string {
-	if kind == connectors.SQLite || kind == connectors.Files {
+func DSNHint(kind SourceKind, dsn string) string {
+	if kind == KindSQLite || kind == KindFiles {
 		return truncate(dsn, 490)
 	}
 	u, err := url.Parse(dsn)

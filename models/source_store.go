@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"gorm.io/gorm"
 )
 
@@ -17,17 +16,17 @@ const msgSourceSlugTaken = "Another source already uses this slug."
 // sources may use; set once at start by ConfigureSources.
 type sourceSecrets struct {
 	sealer *Sealer
-	policy connectors.Policy
+	policy SourcePolicy
 }
 
 // ConfigureSources gives the store the key that seals source DSNs and the
 // network and file policy for sources.
-func (s *Store) ConfigureSources(sealer *Sealer, policy connectors.Policy) {
+func (s *Store) ConfigureSources(sealer *Sealer, policy SourcePolicy) {
 	s.sources = sourceSecrets{sealer: sealer, policy: policy}
 }
 
 // SourcePolicy is the policy sources are checked against.
-func (s *Store) SourcePolicy() connectors.Policy { return s.sources.policy }
+func (s *Store) SourcePolicy() SourcePolicy { return s.sources.policy }
 
 // CanManageSources: admins and the domain's owners register and change its
 // sources and start crawls.
@@ -89,7 +88,7 @@ func (s *Store) CheckSource(ctx context.Context, p Principal, in *SourceInput, e
 		}
 	}
 	if mayProbe && !errs.Has("dsn") && !errs.Has("kind") && in.DSN != "" {
-		if msg := s.policyProblem(ctx, connectors.Kind(in.Kind), in.DSN); msg != "" {
+		if msg := s.policyProblem(ctx, SourceKind(in.Kind), in.DSN); msg != "" {
 			errs.Add("dsn", msg)
 		}
 	}
@@ -97,19 +96,19 @@ func (s *Store) CheckSource(ctx context.Context, p Principal, in *SourceInput, e
 }
 
 // policyProblem checks a DSN's host or path against the operator's policy.
-func (s *Store) policyProblem(ctx context.Context, kind connectors.Kind, dsn string) string {
+func (s *Store) policyProblem(ctx context.Context, kind SourceKind, dsn string) string {
 	var err error
 	switch kind {
-	case connectors.Postgres, connectors.MySQL:
+	case KindPostgres, KindMySQL:
 		u, perr := url.Parse(dsn)
 		if perr != nil {
 			return "Write it as a URL."
 		}
 		err = s.sources.policy.CheckHost(ctx, u.Hostname())
-	case connectors.SQLite, connectors.Files:
+	case KindSQLite, KindFiles:
 		_, err = s.sources.policy.CheckPath(dsn)
 	}
-	var ce *connectors.Error
+	var ce *SourceError
 	if errors.As(err, &ce) {
 		return ce.Message
 	}
@@ -401,16 +400,16 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 }
 
 // ConnectorSettings decrypts a source's settings for its connector.
-func (s *Store) ConnectorSettings(src *Source) (connectors.Settings, error) {
+func (s *Store) ConnectorSettings(src *Source) (SourceSettings, error) {
 	if s.sources.sealer == nil {
-		return connectors.Settings{}, Errorf(EUNAVAILABLE, "The portal has no secret key to decrypt source connections.")
+		return SourceSettings{}, Errorf(EUNAVAILABLE, "The portal has no secret key to decrypt source connections.")
 	}
 	dsn, err := s.sources.sealer.Open(src.DSNSealed, sourceAAD(src.ID))
 	if err != nil {
-		return connectors.Settings{}, Errorf(EINTERNAL, "The connection of %s cannot be decrypted: %v", src.Name, err)
+		return SourceSettings{}, Errorf(EINTERNAL, "The connection of %s cannot be decrypted: %v", src.Name, err)
 	}
-	return connectors.Settings{
-		Kind: connectors.Kind(src.Kind), DSN: dsn, Include: src.Include, Exclude: src.Exclude,
+	return SourceSettings{
+		Kind: SourceKind(src.Kind), DSN: dsn, Include: src.Include, Exclude: src.Exclude,
 		FreshnessColumns: src.FreshnessColumnMap(),
 	}, nil
 }
@@ -426,7 +425,7 @@ func (s *Store) StoredDSN(src *Source) (string, error) {
 func (src *Source) apply(in SourceInput) {
 	src.Slug, src.Name, src.Kind = in.Slug, in.Name, in.Kind
 	if in.DSN != "" {
-		src.DSNHint = DSNHint(connectors.Kind(in.Kind), in.DSN)
+		src.DSNHint = DSNHint(SourceKind(in.Kind), in.DSN)
 	}
 	src.Include, src.Exclude = StringList(in.Include), StringList(in.Exclude)
 	src.FreshnessColumns = StringList(in.FreshnessColumns)

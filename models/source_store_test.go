@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/storetest"
 )
@@ -18,7 +17,7 @@ func withSources(t *testing.T, s *models.Store, roots ...string) *models.Store {
 	t.Helper()
 	sealer, err := models.NewSealer(testSecretKey)
 	mustOK(t, err, "sealer")
-	s.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true, FileRoots: roots})
+	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true, FileRoots: roots})
 	return s
 }
 
@@ -56,7 +55,7 @@ func TestSourceSecretsAreSealed(t *testing.T) {
 		// Another secret key cannot open it.
 		wrong, _ := models.NewSealer("another-secret-key-0123456789-abcdef")
 		s2 := models.NewStore(s.DB(), nil)
-		s2.ConfigureSources(wrong, connectors.Policy{AllowLoopback: true})
+		s2.ConfigureSources(wrong, models.SourcePolicy{AllowLoopback: true})
 		if _, err := s2.StoredDSN(src); err == nil {
 			t.Error("a sealed DSN opened with another key")
 		}
@@ -144,7 +143,7 @@ func TestSourceLoopbackNeedsPermission(t *testing.T) {
 	t.Parallel()
 	s := storetest.SQLite(t)
 	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, connectors.Policy{})
+	s.ConfigureSources(sealer, models.SourcePolicy{})
 	createDomain(t, s, "Sales", "sales-team")
 	for _, dsn := range []string{"postgres://x@127.0.0.1/db", "postgres://x@localhost/db", "postgres://x@[::1]/db", "postgres://x@[::ffff:127.0.0.1]/db"} {
 		_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Local", dsn))

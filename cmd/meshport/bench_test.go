@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
 
@@ -61,7 +60,7 @@ func BenchmarkFindingsPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	sealer, _ := models.NewSealer(devSecretKey)
-	store.ConfigureSources(sealer, connectors.Policy{})
+	store.ConfigureSources(sealer, models.SourcePolicy{})
 	if err := store.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/jobs"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/peterbourgon/ff/v3"
 	"github.com/robfig/cron/v3"
@@ -280,7 +279,7 @@ func (c *Config) findingRules() models.FindingRules {
 }
 
 // sourcesPolicy is what registered sources may reach.
-func (c *Config) sourcesPolicy() connectors.Policy {
+func (c *Config) sourcesPolicy() models.SourcePolicy {
 	allow := c.Dev // --dev is loopback-only, so local databases are the point
 	switch strings.ToLower(c.SourcesAllowLoopback) {
 	case "true", "1":
@@ -288,7 +287,7 @@ func (c *Config) sourcesPolicy() connectors.Policy {
 	case "false", "0":
 		allow = false
 	}
-	return connectors.Policy{AllowLoopback: allow, FileRoots: splitList(c.SourcesFileRoots)}
+	return models.SourcePolicy{AllowLoopback: allow, FileRoots: splitList(c.SourcesFileRoots)}
 }
 
 // validateOIDC checks the provider settings and derives the redirect URL.

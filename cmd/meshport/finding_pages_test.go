@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
 
@@ -48,21 +47,21 @@ func seedFindings(t *testing.T, app *testApp) findingSeed {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	table := func(schema, name string, size int64, lastRead *time.Time) connectors.Observation {
+	table := func(schema, name string, size int64, lastRead *time.Time) models.ObservedAsset {
 		zero := int64(0)
-		return connectors.Observation{Schema: schema, Name: name, Kind: connectors.Table, SizeBytes: &size,
+		return models.ObservedAsset{Schema: schema, Name: name, Kind: models.AssetTable, SizeBytes: &size,
 			Inserts: &zero, Updates: &zero, Deletes: &zero, SeqScans: &zero, IdxScans: &zero, LastRead: lastRead}
 	}
 	orders := table("analytics", "orders", 2e9, &seed.lastRead)
 	orders.LastModified = &seed.lastWrite
-	app.crawlSnapshot(t, shop, connectors.Snapshot{ServerVersion: "PostgreSQL 17", CountersEpoch: "e1", UsageKnown: true,
-		Assets: []connectors.Observation{
+	app.crawlSnapshot(t, shop, models.CrawlSnapshot{ServerVersion: "PostgreSQL 17", CountersEpoch: "e1", UsageKnown: true,
+		Assets: []models.ObservedAsset{
 			table("public", "orders_2019", 3e9, &seed.lastRead), orders, table("public", "tmp_export", 5e8, nil),
-			{Schema: "public", Name: "order_view", Kind: connectors.View},
+			{Schema: "public", Name: "order_view", Kind: models.AssetView},
 		}})
-	contacts := connectors.Observation{Schema: "crm", Name: "old_contacts", Kind: connectors.Table, SizeBytes: ptr(int64(7e9))}
-	app.crawlSnapshot(t, crm, connectors.Snapshot{ServerVersion: "MySQL 8.4", UsageNote: "performance_schema is off",
-		Assets: []connectors.Observation{contacts}})
+	contacts := models.ObservedAsset{Schema: "crm", Name: "old_contacts", Kind: models.AssetTable, SizeBytes: ptr(int64(7e9))}
+	app.crawlSnapshot(t, crm, models.CrawlSnapshot{ServerVersion: "MySQL 8.4", UsageNote: "performance_schema is off",
+		Assets: []models.ObservedAsset{contacts}})
 	if _, err := app.Store.EvaluateFindings(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +93,7 @@ func (a *testApp) addSource(t testing.TB, name, domain, kind, dsn string) *model
 
 // crawlSnapshot records snap as a finished crawl of src, then refreshes
 // the health of the products with ports there, as the crawler does.
-func (a *testApp) crawlSnapshot(t testing.TB, src *models.Source, snap connectors.Snapshot) {
+func (a *testApp) crawlSnapshot(t testing.TB, src *models.Source, snap models.CrawlSnapshot) {
 	t.Helper()
 	ctx := context.Background()
 	run, err := a.Store.ClaimRun(ctx, src.ID, models.TriggerManual, nil, "test", "test-instance")
@@ -621,13 +620,13 @@ func TestClaimingAPartitionNamesItsParent(t *testing.T) {
 	ctx := context.Background()
 	shop := app.addSource(t, "Shop", "checkout", "postgres", "postgres://reader@127.0.0.1:5432/shop")
 	yesterday := time.Now().UTC().Add(-24 * time.Hour) // read, so only unowned
-	partition := func(name string) connectors.Observation {
+	partition := func(name string) models.ObservedAsset {
 		size, zero := int64(2e9), int64(0)
-		return connectors.Observation{Schema: "public", Name: name, Kind: connectors.Partition, Parent: "public.events",
+		return models.ObservedAsset{Schema: "public", Name: name, Kind: models.AssetPartition, Parent: "public.events",
 			SizeBytes: &size, Inserts: &zero, Updates: &zero, Deletes: &zero, SeqScans: &zero, IdxScans: &zero, LastRead: &yesterday}
 	}
-	app.crawlSnapshot(t, shop, connectors.Snapshot{ServerVersion: "PostgreSQL 17", CountersEpoch: "e1", UsageKnown: true,
-		Assets: []connectors.Observation{{Schema: "public", Name: "events", Kind: connectors.PartitionedTable},
+	app.crawlSnapshot(t, shop, models.CrawlSnapshot{ServerVersion: "PostgreSQL 17", CountersEpoch: "e1", UsageKnown: true,
+		Assets: []models.ObservedAsset{{Schema: "public", Name: "events", Kind: models.AssetPartitionedTable},
 			partition("events_2019"), partition("events_2020")}})
 	if _, err := app.Store.EvaluateFindings(ctx); err != nil {
 		t.Fatal(err)

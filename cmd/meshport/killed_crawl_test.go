@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 )
 
@@ -50,7 +49,7 @@ func TestKilledCrawlIsInterruptedAtRestart(t *testing.T) {
 	}
 	defer store.Close()
 	sealer, _ := models.NewSealer(devSecretKey)
-	store.ConfigureSources(sealer, connectors.Policy{AllowLoopback: true})
+	store.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
 	src, err := store.CreateSource(context.Background(), models.Principal{Name: "test", Admin: true, Via: "cli"}, models.SourceInput{
 		Name: "Slow", Domain: "checkout", Kind: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/" + sourceDB + "?sslmode=disable",
 		FreshnessColumns: []string{"public.slow=at"}, Schedule: "0 2 * * *", TimeZone: "UTC"})

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/meshport/meshport/models"
 )
 
 // filesCheckEvery is how many walked entries pass between checks of the
@@ -27,14 +29,14 @@ var mountinfoPath = "/proc/self/mountinfo"
 
 // filesConnector reads a directory tree as file datasets.
 type filesConnector struct {
-	s    Settings
-	p    Policy
+	s    models.SourceSettings
+	p    models.SourcePolicy
 	path string
 }
 
 // openFiles checks the folder against the policy; it is walked on Test or
 // Crawl.
-func openFiles(s Settings, p Policy) (Connector, error) {
+func openFiles(s models.SourceSettings, p models.SourcePolicy) (Connector, error) {
 	if err := checkAssetGlobs(s.Include, s.Exclude); err != nil {
 		return nil, err
 	}
@@ -43,7 +45,7 @@ func openFiles(s Settings, p Policy) (Connector, error) {
 		dir = dir[len("file://"):]
 	}
 	if dir == "" {
-		return nil, &Error{Reason: ReasonInvalid, Message: "The file source needs the path of a folder."}
+		return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "The file source needs the path of a folder."}
 	}
 	c := &filesConnector{s: s, p: p, path: dir}
 	if _, err := c.resolve(); err != nil {
@@ -62,7 +64,7 @@ func (c *filesConnector) resolve() (string, error) {
 		return "", filesFail(err, real)
 	}
 	if !fi.IsDir() {
-		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q is not a folder: a file source is a folder whose files make the datasets.", c.path)}
+		return "", &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q is not a folder: a file source is a folder whose files make the datasets.", c.path)}
 	}
 	return real, nil
 }
@@ -208,10 +210,10 @@ func (c *filesConnector) walk(ctx context.Context, progress func(int)) (*filesWa
 }
 
 // Test walks the folder and says what it holds.
-func (c *filesConnector) Test(ctx context.Context) (TestResult, error) {
+func (c *filesConnector) Test(ctx context.Context) (models.ConnectionTest, error) {
 	w, err := c.walk(ctx, nil)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	mode, fstype := c.atimeModeOf(w.root)
 	_, note := atimeUsage(mode)
@@ -227,7 +229,7 @@ func (c *filesConnector) Test(ctx context.Context) (TestResult, error) {
 	if w.files == 1 {
 		files = "file"
 	}
-	return TestResult{
+	return models.ConnectionTest{
 		ServerVersion: filesVersion(fstype),
 		Summary: fmt.Sprintf("Found %d %s, %d %s, %s under %s; usage: %s.",
 			len(w.datasets), datasets, w.files, files, humanBytes(w.bytes), w.root, usage),
@@ -236,17 +238,17 @@ func (c *filesConnector) Test(ctx context.Context) (TestResult, error) {
 }
 
 // Crawl walks the folder and returns one observation per dataset.
-func (c *filesConnector) Crawl(ctx context.Context, progress func(assets int)) (*Snapshot, error) {
+func (c *filesConnector) Crawl(ctx context.Context, progress func(assets int)) (*models.CrawlSnapshot, error) {
 	w, err := c.walk(ctx, progress)
 	if err != nil {
 		return nil, err
 	}
 	mode, fstype := c.atimeModeOf(w.root)
 	known, note := atimeUsage(mode)
-	snap := &Snapshot{ServerVersion: filesVersion(fstype), UsageKnown: known, UsageNote: note}
+	snap := &models.CrawlSnapshot{ServerVersion: filesVersion(fstype), UsageKnown: known, UsageNote: note}
 	for _, d := range w.datasets {
 		size, count := d.size, d.files
-		o := Observation{Name: d.name, Kind: FileDataset, SizeBytes: &size, FileCount: &count}
+		o := models.ObservedAsset{Name: d.name, Kind: models.AssetFileDataset, SizeBytes: &size, FileCount: &count}
 		if !d.modified.IsZero() {
 			t := d.modified.UTC()
 			o.LastModified = &t
@@ -411,21 +413,21 @@ func fileAtime(fi fs.FileInfo) (time.Time, bool) {
 }
 
 func filesFail(err error, root string) error {
-	var ce *Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		return ce
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf("Walking %s took longer than allowed.", root)}
+		return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf("Walking %s took longer than allowed.", root)}
 	case errors.Is(err, context.Canceled):
-		return &Error{Reason: ReasonOther, Err: err, Message: "Reading the source was cancelled."}
+		return &models.SourceError{Reason: models.FailureOther, Err: err, Message: "Reading the source was cancelled."}
 	case errors.Is(err, os.ErrNotExist):
-		return &Error{Reason: ReasonNoDatabase, Err: err, Message: fmt.Sprintf("The folder %s does not exist.", root)}
+		return &models.SourceError{Reason: models.FailureNoDatabase, Err: err, Message: fmt.Sprintf("The folder %s does not exist.", root)}
 	case errors.Is(err, os.ErrPermission):
-		return &Error{Reason: ReasonPermission, Err: err, Message: fmt.Sprintf("The portal may not read the folder %s.", root)}
+		return &models.SourceError{Reason: models.FailurePermission, Err: err, Message: fmt.Sprintf("The portal may not read the folder %s.", root)}
 	}
-	return &Error{Reason: ReasonOther, Err: err, Message: fmt.Sprintf("Reading the folder %s failed.", root)}
+	return &models.SourceError{Reason: models.FailureOther, Err: err, Message: fmt.Sprintf("Reading the folder %s failed.", root)}
 }
 
 // humanBytes is a size in decimal units: "512 B", "1.2 GB".
@@ -448,7 +450,7 @@ func checkAssetGlobs(include, exclude []string) error {
 	for _, list := range [][]string{include, exclude} {
 		for _, g := range list {
 			if _, err := path.Match(g, ""); err != nil || g == "" {
-				return &Error{Reason: ReasonInvalid, Err: err, Message: fmt.Sprintf(
+				return &models.SourceError{Reason: models.FailureInvalid, Err: err, Message: fmt.Sprintf(
 					"The filter %q is not a valid pattern: use * for any characters, ? for one, [abc] for a set, and ** for any folders.", g)}
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshport/meshport/models"
 )
 
 var filesBase = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -54,9 +56,9 @@ type wantDataset struct {
 	modified    time.Time // zero: nil
 }
 
-func crawlFiles(t *testing.T, s Settings, p Policy) *Snapshot {
+func crawlFiles(t *testing.T, s models.SourceSettings, p models.SourcePolicy) *models.CrawlSnapshot {
 	t.Helper()
-	s.Kind = Files
+	s.Kind = models.KindFiles
 	c, err := Open(s, p)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -70,7 +72,7 @@ func crawlFiles(t *testing.T, s Settings, p Policy) *Snapshot {
 }
 
 // checkDatasets compares the snapshot's datasets, in order, with want.
-func checkDatasets(t *testing.T, snap *Snapshot, names []string, want map[string]wantDataset) {
+func checkDatasets(t *testing.T, snap *models.CrawlSnapshot, names []string, want map[string]wantDataset) {
 	t.Helper()
 	var got []string
 	for _, o := range snap.Assets {
@@ -81,7 +83,7 @@ func checkDatasets(t *testing.T, snap *Snapshot, names []string, want map[string
 	}
 	for _, o := range snap.Assets {
 		w := want[o.Name]
-		if o.Kind != FileDataset || o.Schema != "" || o.Key() != o.Name {
+		if o.Kind != models.AssetFileDataset || o.Schema != "" || o.Key() != o.Name {
 			t.Errorf("%s: kind %q schema %q key %q, want a file dataset with no schema", o.Name, o.Kind, o.Schema, o.Key())
 		}
 		if o.SizeBytes == nil || *o.SizeBytes != w.size {
@@ -111,9 +113,9 @@ func intOrNil(p *int64) any {
 
 func TestFilesTopLevelDatasets(t *testing.T) {
 	root := filesTree(t)
-	p := Policy{FileRoots: []string{root}}
+	p := models.SourcePolicy{FileRoots: []string{root}}
 	var calls []int
-	c, err := Open(Settings{Kind: Files, DSN: root}, p)
+	c, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: root}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +151,8 @@ func TestFilesTopLevelDatasets(t *testing.T) {
 
 func TestFilesExcludes(t *testing.T) {
 	root := filesTree(t)
-	p := Policy{FileRoots: []string{root}}
-	snap := crawlFiles(t, Settings{DSN: root, Exclude: []string{"**/*.tmp", "readme.txt"}}, p)
+	p := models.SourcePolicy{FileRoots: []string{root}}
+	snap := crawlFiles(t, models.SourceSettings{DSN: root, Exclude: []string{"**/*.tmp", "readme.txt"}}, p)
 	checkDatasets(t, snap, []string{"empty", "logs", "sales"}, map[string]wantDataset{
 		"empty": {0, 0, time.Time{}},
 		"logs":  {10, 1, filesBase.Add(2 * time.Hour)},
@@ -158,7 +160,7 @@ func TestFilesExcludes(t *testing.T) {
 	})
 	// A folder excluded at the top is no dataset; one excluded below
 	// takes its files out of its dataset.
-	snap = crawlFiles(t, Settings{DSN: root, Exclude: []string{"logs", "sales/2024"}}, p)
+	snap = crawlFiles(t, models.SourceSettings{DSN: root, Exclude: []string{"logs", "sales/2024"}}, p)
 	checkDatasets(t, snap, []string{"empty", "readme.txt", "sales"}, map[string]wantDataset{
 		"empty":      {0, 0, time.Time{}},
 		"readme.txt": {5, 1, filesBase.Add(4 * time.Hour)},
@@ -168,8 +170,8 @@ func TestFilesExcludes(t *testing.T) {
 
 func TestFilesIncludeGlobs(t *testing.T) {
 	root := filesTree(t)
-	p := Policy{FileRoots: []string{root}}
-	s := Settings{Kind: Files, DSN: root, Include: []string{"sales/2024/*.csv", "**/*.csv", "logs", "nothing/*"}}
+	p := models.SourcePolicy{FileRoots: []string{root}}
+	s := models.SourceSettings{Kind: models.KindFiles, DSN: root, Include: []string{"sales/2024/*.csv", "**/*.csv", "logs", "nothing/*"}}
 	snap := crawlFiles(t, s, p)
 	checkDatasets(t, snap, s.Include, map[string]wantDataset{
 		"sales/2024/*.csv": {350, 2, filesBase.Add(3 * time.Hour)},
@@ -201,8 +203,8 @@ func TestFilesIncludeGlobs(t *testing.T) {
 
 func TestFilesChangesBetweenCrawls(t *testing.T) {
 	root := filesTree(t)
-	p := Policy{FileRoots: []string{root}}
-	c, err := Open(Settings{Kind: Files, DSN: root}, p)
+	p := models.SourcePolicy{FileRoots: []string{root}}
+	c, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: root}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,8 +244,8 @@ func TestFilesSymlinksNotFollowed(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "secret/big.bin"), filepath.Join(root, "sales/2024/big.csv")); err != nil {
 		t.Fatal(err)
 	}
-	p := Policy{FileRoots: []string{root}}
-	snap := crawlFiles(t, Settings{DSN: root}, p)
+	p := models.SourcePolicy{FileRoots: []string{root}}
+	snap := crawlFiles(t, models.SourceSettings{DSN: root}, p)
 	checkDatasets(t, snap, []string{"empty", "logs", "readme.txt", "sales"}, map[string]wantDataset{
 		"empty":      {0, 0, time.Time{}},
 		"logs":       {30, 2, filesBase.Add(5 * time.Hour)},
@@ -251,34 +253,34 @@ func TestFilesSymlinksNotFollowed(t *testing.T) {
 		"sales":      {400, 3, filesBase.Add(3 * time.Hour)},
 	})
 	// Registering the link itself is refused: it resolves outside the root.
-	_, err := Open(Settings{Kind: Files, DSN: filepath.Join(root, "link")}, p)
-	checkReason(t, err, ReasonPolicy)
+	_, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "link")}, p)
+	checkReason(t, err, models.FailurePolicy)
 }
 
 func TestFilesPolicyAndBadPaths(t *testing.T) {
 	root := filesTree(t)
 	other := t.TempDir()
-	p := Policy{FileRoots: []string{root}}
-	_, err := Open(Settings{Kind: Files, DSN: other}, p)
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: Files, DSN: root}, Policy{})
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: Files, DSN: filepath.Join(root, "..", filepath.Base(other))}, p)
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: Files, DSN: "relative/dir"}, p)
-	checkReason(t, err, ReasonInvalid)
-	_, err = Open(Settings{Kind: Files, DSN: filepath.Join(root, "missing")}, p)
-	checkReason(t, err, ReasonNoDatabase)
-	_, err = Open(Settings{Kind: Files, DSN: filepath.Join(root, "readme.txt")}, p)
-	checkReason(t, err, ReasonInvalid)
-	_, err = Open(Settings{Kind: Files, DSN: root, Include: []string{"[bad"}}, p)
-	checkReason(t, err, ReasonInvalid)
+	p := models.SourcePolicy{FileRoots: []string{root}}
+	_, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: other}, p)
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: root}, models.SourcePolicy{})
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "..", filepath.Base(other))}, p)
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: "relative/dir"}, p)
+	checkReason(t, err, models.FailureInvalid)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "missing")}, p)
+	checkReason(t, err, models.FailureNoDatabase)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "readme.txt")}, p)
+	checkReason(t, err, models.FailureInvalid)
+	_, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: root, Include: []string{"[bad"}}, p)
+	checkReason(t, err, models.FailureInvalid)
 	// A subfolder of a root is fine.
-	if _, err := Open(Settings{Kind: Files, DSN: filepath.Join(root, "sales")}, p); err != nil {
+	if _, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "sales")}, p); err != nil {
 		t.Errorf("subfolder of a root: %v", err)
 	}
 	// The folder vanishing after Open is told plainly on Crawl.
-	c, err := Open(Settings{Kind: Files, DSN: filepath.Join(root, "logs")}, p)
+	c, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: filepath.Join(root, "logs")}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +288,7 @@ func TestFilesPolicyAndBadPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Crawl(context.Background(), nil)
-	checkReason(t, err, ReasonNoDatabase)
+	checkReason(t, err, models.FailureNoDatabase)
 }
 
 func TestFilesCancelStopsWalk(t *testing.T) {
@@ -294,7 +296,7 @@ func TestFilesCancelStopsWalk(t *testing.T) {
 	for i := 0; i < 3*filesProgressEvery; i++ {
 		writeSized(t, root, "many/f"+strconv.Itoa(i), 1, filesBase)
 	}
-	c, err := Open(Settings{Kind: Files, DSN: root}, Policy{FileRoots: []string{root}})
+	c, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: root}, models.SourcePolicy{FileRoots: []string{root}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +310,7 @@ func TestFilesCancelStopsWalk(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Crawl after cancel: %v, want context.Canceled", err)
 	}
-	var ce *Error
+	var ce *models.SourceError
 	if !errors.As(err, &ce) {
 		t.Fatalf("error %T is not *Error", err)
 	}
@@ -320,7 +322,7 @@ func TestFilesCancelStopsWalk(t *testing.T) {
 
 	// A context already done fails at once, even on a small tree.
 	small := filesTree(t)
-	c, err = Open(Settings{Kind: Files, DSN: small}, Policy{FileRoots: []string{small}})
+	c, err = Open(models.SourceSettings{Kind: models.KindFiles, DSN: small}, models.SourcePolicy{FileRoots: []string{small}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,8 +350,8 @@ func TestFilesLastReadFromAtime(t *testing.T) {
 		t.Skipf("no %s on this system: %v", mountinfoPath, err)
 	}
 	mode, _ := atimeMode(string(b), real)
-	snap := crawlFiles(t, Settings{DSN: root}, Policy{FileRoots: []string{root}})
-	byName := map[string]Observation{}
+	snap := crawlFiles(t, models.SourceSettings{DSN: root}, models.SourcePolicy{FileRoots: []string{root}})
+	byName := map[string]models.ObservedAsset{}
 	for _, o := range snap.Assets {
 		byName[o.Name] = o
 	}
@@ -487,9 +489,9 @@ func TestFilesHumanBytes(t *testing.T) {
 }
 
 // checkReason fails unless err is an *Error with the reason.
-func checkReason(t *testing.T, err error, reason string) *Error {
+func checkReason(t *testing.T, err error, reason string) *models.SourceError {
 	t.Helper()
-	var ce *Error
+	var ce *models.SourceError
 	if !errors.As(err, &ce) {
 		t.Fatalf("error %v (%T), want *Error with reason %q", err, err, reason)
 	}

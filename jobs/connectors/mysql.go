@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/meshport/meshport/models"
 )
 
 // mysqlSystemSchemas are the server's own databases, left out when the DSN
@@ -32,8 +34,8 @@ const (
 // mysqlConnector reads a MySQL or MariaDB server through information_schema
 // and performance_schema.
 type mysqlConnector struct {
-	s   Settings
-	p   Policy
+	s   models.SourceSettings
+	p   models.SourcePolicy
 	cfg *mysql.Config
 
 	mu sync.Mutex
@@ -42,7 +44,7 @@ type mysqlConnector struct {
 
 // openMySQL understands the DSN and prepares the connection; it connects
 // only on Test or Crawl.
-func openMySQL(s Settings, p Policy) (Connector, error) {
+func openMySQL(s models.SourceSettings, p models.SourcePolicy) (Connector, error) {
 	if s.StatementTimeout <= 0 {
 		s.StatementTimeout = 30 * time.Second
 	}
@@ -62,7 +64,7 @@ func openMySQL(s Settings, p Policy) (Connector, error) {
 			names = append(names, k)
 		}
 		sort.Strings(names)
-		return nil, &Error{Reason: ReasonInvalid, Message: fmt.Sprintf(
+		return nil, &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf(
 			"The MySQL address sets server variables (%s): the connector sets its own read-only session, so leave them out.",
 			strings.Join(names, ", "))}
 	}
@@ -96,11 +98,11 @@ func parseMySQLDSN(dsn string) (*mysql.Config, error) {
 			if errors.As(err, &ue) {
 				err = ue.Err // url.Error repeats the whole DSN, password included
 			}
-			return nil, &Error{Reason: ReasonInvalid, Message: "The MySQL address could not be read. " + example,
+			return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "The MySQL address could not be read. " + example,
 				Err: errors.New(hideSecret(err.Error(), dsnUserinfoGuess(dsn)))}
 		}
 		if u.Hostname() == "" {
-			return nil, &Error{Reason: ReasonInvalid, Message: "The MySQL address names no host. " + example}
+			return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "The MySQL address names no host. " + example}
 		}
 		pass, _ := u.User.Password()
 		// The driver reads the parameters (tls=true, charset=...); user,
@@ -110,7 +112,7 @@ func parseMySQLDSN(dsn string) (*mysql.Config, error) {
 			cfg, err = mysql.ParseDSN("/")
 		}
 		if err != nil {
-			return nil, &Error{Reason: ReasonInvalid,
+			return nil, &models.SourceError{Reason: models.FailureInvalid,
 				Message: "A parameter of the MySQL address is not understood: " + hideSecret(err.Error(), pass) + ".",
 				Err:     errors.New(hideSecret(err.Error(), pass))}
 		}
@@ -122,18 +124,18 @@ func parseMySQLDSN(dsn string) (*mysql.Config, error) {
 			port = "3306"
 		}
 		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-			return nil, &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("The port %q is not a port number. %s", port, example)}
+			return nil, &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("The port %q is not a port number. %s", port, example)}
 		}
 		cfg.Addr = net.JoinHostPort(u.Hostname(), port)
 		db := strings.TrimPrefix(u.Path, "/")
 		if strings.Contains(db, "/") {
-			return nil, &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q is not a database name: name one database after the host, or none for all. %s", db, example)}
+			return nil, &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q is not a database name: name one database after the host, or none for all. %s", db, example)}
 		}
 		cfg.DBName = db
 		return cfg, nil
 	}
 	if strings.Contains(dsn, "://") {
-		return nil, &Error{Reason: ReasonInvalid, Message: "A MySQL address starts with mysql://. " + example}
+		return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "A MySQL address starts with mysql://. " + example}
 	}
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
@@ -143,13 +145,13 @@ func parseMySQLDSN(dsn string) (*mysql.Config, error) {
 				guess = dsn[colon+1 : at]
 			}
 		}
-		return nil, &Error{Reason: ReasonInvalid, Message: "The MySQL address could not be read. " + example,
+		return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "The MySQL address could not be read. " + example,
 			Err: errors.New(hideSecret(err.Error(), guess))}
 	}
 	switch cfg.Net {
 	case "tcp", "tcp4", "tcp6":
 	default:
-		return nil, &Error{Reason: ReasonPolicy, Message: fmt.Sprintf("Connections over %q are not allowed for sources; give a host and port (tcp).", cfg.Net)}
+		return nil, &models.SourceError{Reason: models.FailurePolicy, Message: fmt.Sprintf("Connections over %q are not allowed for sources; give a host and port (tcp).", cfg.Net)}
 	}
 	return cfg, nil
 }
@@ -213,7 +215,7 @@ func (c *mysqlConnector) target() string {
 func (c *mysqlConnector) connect(ctx context.Context) (*sql.DB, error) {
 	host, _, err := net.SplitHostPort(c.cfg.Addr)
 	if err != nil {
-		return nil, &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("The address %q is not host:port.", c.cfg.Addr), Err: err}
+		return nil, &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("The address %q is not host:port.", c.cfg.Addr), Err: err}
 	}
 	if err := c.p.CheckHost(ctx, host); err != nil {
 		return nil, err
@@ -223,7 +225,7 @@ func (c *mysqlConnector) connect(ctx context.Context) (*sql.DB, error) {
 		conn, err := mysql.NewConnector(c.cfg)
 		if err != nil {
 			c.mu.Unlock()
-			return nil, &Error{Reason: ReasonInvalid, Message: "The MySQL settings are not usable.", Err: errors.New(hideSecret(err.Error(), c.cfg.Passwd))}
+			return nil, &models.SourceError{Reason: models.FailureInvalid, Message: "The MySQL settings are not usable.", Err: errors.New(hideSecret(err.Error(), c.cfg.Passwd))}
 		}
 		c.db = sql.OpenDB(conn)
 		c.db.SetMaxOpenConns(1)
@@ -283,19 +285,19 @@ func (c *mysqlConnector) begin(ctx context.Context) (*mysqlSession, error) {
 }
 
 // Test connects and says what it can see.
-func (c *mysqlConnector) Test(ctx context.Context) (TestResult, error) {
+func (c *mysqlConnector) Test(ctx context.Context) (models.ConnectionTest, error) {
 	m, err := c.begin(ctx)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	defer m.tx.Rollback()
 	assets, err := c.discover(ctx, m)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	known, note, err := c.usageAvailable(ctx, m)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	usage := "usage statistics readable"
 	switch {
@@ -311,7 +313,7 @@ func (c *mysqlConnector) Test(ctx context.Context) (TestResult, error) {
 	if user == "" {
 		user = "an anonymous user"
 	}
-	return TestResult{
+	return models.ConnectionTest{
 		ServerVersion: m.display(),
 		Summary: fmt.Sprintf("Connected as %s to %s on %s: %d tables and views visible; %s.",
 			user, c.target(), m.short(), len(assets), usage),
@@ -320,7 +322,7 @@ func (c *mysqlConnector) Test(ctx context.Context) (TestResult, error) {
 }
 
 // Crawl reads every asset the settings select.
-func (c *mysqlConnector) Crawl(ctx context.Context, progress func(assets int)) (*Snapshot, error) {
+func (c *mysqlConnector) Crawl(ctx context.Context, progress func(assets int)) (*models.CrawlSnapshot, error) {
 	m, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -336,7 +338,7 @@ func (c *mysqlConnector) Crawl(ctx context.Context, progress func(assets int)) (
 	if progress != nil {
 		progress(len(assets))
 	}
-	snap := &Snapshot{ServerVersion: m.display()}
+	snap := &models.CrawlSnapshot{ServerVersion: m.display()}
 	known, note, err := c.usageAvailable(ctx, m)
 	if err != nil {
 		return nil, err
@@ -394,7 +396,7 @@ func (c *mysqlConnector) schemaCond(col string) (string, []any) {
 }
 
 // discover lists tables and views with size, rows and update time.
-func (c *mysqlConnector) discover(ctx context.Context, m *mysqlSession) ([]Observation, error) {
+func (c *mysqlConnector) discover(ctx context.Context, m *mysqlSession) ([]models.ObservedAsset, error) {
 	cond, args := c.schemaCond("TABLE_SCHEMA")
 	rows, err := m.tx.QueryContext(ctx, `SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, DATA_LENGTH, INDEX_LENGTH,
 		TABLE_ROWS, UPDATE_TIME, CREATE_OPTIONS FROM information_schema.TABLES WHERE `+cond, args...)
@@ -402,7 +404,7 @@ func (c *mysqlConnector) discover(ctx context.Context, m *mysqlSession) ([]Obser
 		return nil, c.fail(err, false)
 	}
 	defer rows.Close()
-	var assets []Observation
+	var assets []models.ObservedAsset
 	for rows.Next() {
 		var schema, name, typ string
 		var data, index, tableRows sql.NullInt64
@@ -415,11 +417,11 @@ func (c *mysqlConnector) discover(ctx context.Context, m *mysqlSession) ([]Obser
 		if !ok {
 			continue
 		}
-		o := Observation{Schema: schema, Name: name, Kind: kind}
+		o := models.ObservedAsset{Schema: schema, Name: name, Kind: kind}
 		if !keepAsset(o.Key(), c.s.Include, c.s.Exclude) {
 			continue
 		}
-		if kind != View {
+		if kind != models.AssetView {
 			if data.Valid || index.Valid {
 				size := data.Int64 + index.Int64
 				o.SizeBytes = &size
@@ -450,22 +452,22 @@ func (c *mysqlConnector) discover(ctx context.Context, m *mysqlSession) ([]Obser
 // mysqlKind maps information_schema.TABLES.TABLE_TYPE (and CREATE_OPTIONS)
 // to an asset kind; false for what is no data asset (sequences, system
 // views, temporary tables).
-func mysqlKind(tableType, createOptions string) (AssetKind, bool) {
+func mysqlKind(tableType, createOptions string) (models.AssetKind, bool) {
 	switch tableType {
 	case "BASE TABLE", "SYSTEM VERSIONED":
 		if strings.Contains(strings.ToLower(createOptions), "partitioned") {
-			return PartitionedTable, true
+			return models.AssetPartitionedTable, true
 		}
-		return Table, true
+		return models.AssetTable, true
 	case "VIEW":
-		return View, true
+		return models.AssetView, true
 	}
 	return "", false
 }
 
 // columns fills in every asset's columns from one query.
-func (c *mysqlConnector) columns(ctx context.Context, m *mysqlSession, assets []Observation) error {
-	byKey := make(map[[2]string]*Observation, len(assets))
+func (c *mysqlConnector) columns(ctx context.Context, m *mysqlSession, assets []models.ObservedAsset) error {
+	byKey := make(map[[2]string]*models.ObservedAsset, len(assets))
 	for i := range assets {
 		byKey[[2]string{assets[i].Schema, assets[i].Name}] = &assets[i]
 	}
@@ -482,7 +484,7 @@ func (c *mysqlConnector) columns(ctx context.Context, m *mysqlSession, assets []
 			return c.fail(err, false)
 		}
 		if o := byKey[[2]string{schema, table}]; o != nil {
-			o.Columns = append(o.Columns, Column{Name: name, Type: typ})
+			o.Columns = append(o.Columns, models.Column{Name: name, Type: typ})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -545,14 +547,14 @@ func (c *mysqlConnector) ioCounters(ctx context.Context, m *mysqlSession) ([]mys
 // applyMySQLIOCounters sets the read and write counters of tables from the
 // performance_schema rows. A table without a row has not been touched since
 // the server started (its counters are 0); views have no counters.
-func applyMySQLIOCounters(assets []Observation, rows []mysqlIORow) {
+func applyMySQLIOCounters(assets []models.ObservedAsset, rows []mysqlIORow) {
 	byKey := make(map[[2]string]mysqlIORow, len(rows))
 	for _, r := range rows {
 		byKey[[2]string{r.Schema, r.Name}] = r
 	}
 	for i := range assets {
 		o := &assets[i]
-		if o.Kind == View || o.Kind == MaterializedView {
+		if o.Kind == models.AssetView || o.Kind == models.AssetMaterializedView {
 			continue
 		}
 		r := byKey[[2]string{o.Schema, o.Name}]
@@ -568,7 +570,7 @@ func applyMySQLIOCounters(assets []Observation, rows []mysqlIORow) {
 // freshness reads max(freshness column) of the asset, when one is set. A
 // column that does not exist or a query that runs out of time leaves the
 // value unknown rather than failing the whole crawl.
-func (c *mysqlConnector) freshness(ctx context.Context, m *mysqlSession, o *Observation) error {
+func (c *mysqlConnector) freshness(ctx context.Context, m *mysqlSession, o *models.ObservedAsset) error {
 	col, ok := c.s.FreshnessColumns[o.Key()]
 	if !ok || col == "" {
 		return nil
@@ -639,7 +641,7 @@ func isMySQLPermission(n uint16) bool {
 // fail turns a driver error into a plain one; connecting says whether it
 // happened while connecting.
 func (c *mysqlConnector) fail(err error, connecting bool) error {
-	var ce *Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		return ce
 	}
@@ -648,55 +650,55 @@ func (c *mysqlConnector) fail(err error, connecting bool) error {
 	if errors.As(err, &me) {
 		switch {
 		case me.Number == 1045 || me.Number == 1698:
-			return &Error{Reason: ReasonAuth, Err: err, Message: fmt.Sprintf(
+			return &models.SourceError{Reason: models.FailureAuth, Err: err, Message: fmt.Sprintf(
 				"The server at %s refused the user %q with this password (access denied). Check the user name and password.", addr, user)}
 		case me.Number == 1049:
-			return &Error{Reason: ReasonNoDatabase, Err: err, Message: fmt.Sprintf(
+			return &models.SourceError{Reason: models.FailureNoDatabase, Err: err, Message: fmt.Sprintf(
 				"The database %q does not exist on the server at %s.", c.cfg.DBName, addr)}
 		case isMySQLPermission(me.Number):
-			return &Error{Reason: ReasonPermission, Err: err, Message: fmt.Sprintf(
+			return &models.SourceError{Reason: models.FailurePermission, Err: err, Message: fmt.Sprintf(
 				"The user %q may not read everything needed on %s: grant it SELECT on the database, and for usage statistics SELECT on performance_schema and the PROCESS privilege.", user, c.target())}
 		case me.Number == 1969 || me.Number == 3024:
-			return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf(
+			return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf(
 				"A query on %s took longer than the statement timeout (%s).", c.target(), c.s.StatementTimeout)}
 		case me.Number == 1040 || me.Number == 1203:
-			return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+			return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 				"The server at %s has too many connections and refused another one; try again later.", addr)}
 		}
-		return &Error{Reason: ReasonOther, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureOther, Err: err, Message: fmt.Sprintf(
 			"The server at %s answered with an error: %s", addr, hideSecret(me.Message, c.cfg.Passwd))}
 	}
 	var ne net.Error
 	timedOut := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 	switch {
 	case timedOut && connecting:
-		return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 			"The server at %s did not answer in time.", addr)}
 	case timedOut:
-		return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf(
 			"Reading %s took longer than allowed.", c.target())}
 	case errors.Is(err, context.Canceled):
-		return &Error{Reason: ReasonOther, Err: err, Message: "Reading the source was cancelled."}
+		return &models.SourceError{Reason: models.FailureOther, Err: err, Message: "Reading the source was cancelled."}
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 			"The server at %s refused the connection: nothing is listening on that port.", addr)}
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 			"The host of %s could not be found (DNS).", addr)}
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
-		return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 			"The server at %s cannot be reached.", addr)}
 	}
 	if connecting && (errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, mysql.ErrMalformPkt)) {
-		return &Error{Reason: ReasonUnreachable, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailureUnreachable, Err: err, Message: fmt.Sprintf(
 			"The server at %s closed the connection: is it a MySQL or MariaDB server?", addr)}
 	}
-	return &Error{Reason: ReasonOther, Err: err, Message: fmt.Sprintf(
+	return &models.SourceError{Reason: models.FailureOther, Err: err, Message: fmt.Sprintf(
 		"Reading %s failed: %s", c.target(), hideSecret(err.Error(), c.cfg.Passwd))}
 }
 

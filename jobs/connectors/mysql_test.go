@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/meshport/meshport/models"
 )
 
 // MySQLURLEnv names the admin URL of the MySQL/MariaDB server the tests
@@ -125,11 +127,11 @@ func (s *mysqlServer) url(user, pass, db string) string {
 
 func (s *mysqlServer) adminURL(db string) string { return s.url(s.user, s.pass, db) }
 
-var mysqlLoopback = Policy{AllowLoopback: true}
+var mysqlLoopback = models.SourcePolicy{AllowLoopback: true}
 
-func mysqlOpen(t *testing.T, s Settings) Connector {
+func mysqlOpen(t *testing.T, s models.SourceSettings) Connector {
 	t.Helper()
-	s.Kind = MySQL
+	s.Kind = models.KindMySQL
 	c, err := Open(s, mysqlLoopback)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
@@ -138,7 +140,7 @@ func mysqlOpen(t *testing.T, s Settings) Connector {
 	return c
 }
 
-func mysqlCrawl(t *testing.T, c Connector) *Snapshot {
+func mysqlCrawl(t *testing.T, c Connector) *models.CrawlSnapshot {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -181,7 +183,7 @@ func (s *mysqlServer) info(t *testing.T, db string) map[string]mysqlInfo {
 	return out
 }
 
-func (s *mysqlServer) columns(t *testing.T, db, table string) []Column {
+func (s *mysqlServer) columns(t *testing.T, db, table string) []models.Column {
 	t.Helper()
 	rows, err := s.admin.Query(`SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS
 		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, db, table)
@@ -189,9 +191,9 @@ func (s *mysqlServer) columns(t *testing.T, db, table string) []Column {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var out []Column
+	var out []models.Column
 	for rows.Next() {
-		var c Column
+		var c models.Column
 		if err := rows.Scan(&c.Name, &c.Type); err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +226,7 @@ var mysqlShop = []string{
 	"ANALYZE TABLE orders, `Bestellungen Ü`, `we``ird`, parts, to_drop",
 }
 
-func mysqlKeys(snap *Snapshot) []string {
+func mysqlKeys(snap *models.CrawlSnapshot) []string {
 	var keys []string
 	for _, o := range snap.Assets {
 		keys = append(keys, o.Key())
@@ -239,7 +241,7 @@ func TestMySQLCrawl(t *testing.T) {
 	srv.exec(t, db, mysqlShop...)
 
 	dsn := srv.adminURL(db) + "?charset=utf8mb4&timeout=5s"
-	c := mysqlOpen(t, Settings{DSN: dsn, FreshnessColumns: map[string]string{
+	c := mysqlOpen(t, models.SourceSettings{DSN: dsn, FreshnessColumns: map[string]string{
 		db + ".orders":         "updated_at",
 		db + ".Bestellungen Ü": "geändert am",
 		db + ".we`ird":         "no such column",
@@ -277,7 +279,7 @@ func TestMySQLCrawl(t *testing.T) {
 	}
 
 	info := srv.info(t, db)
-	kinds := map[string]AssetKind{"Bestellungen Ü": Table, "big_orders": View, "orders": Table, "parts": PartitionedTable, "to_drop": Table, "we`ird": Table}
+	kinds := map[string]models.AssetKind{"Bestellungen Ü": models.AssetTable, "big_orders": models.AssetView, "orders": models.AssetTable, "parts": models.AssetPartitionedTable, "to_drop": models.AssetTable, "we`ird": models.AssetTable}
 	for _, o := range first.Assets {
 		if o.Schema != db || o.Kind != kinds[o.Name] {
 			t.Errorf("%s: schema %q kind %q, want %q", o.Key(), o.Schema, o.Kind, kinds[o.Name])
@@ -288,7 +290,7 @@ func TestMySQLCrawl(t *testing.T) {
 		if ps == 0 && (o.Reads != nil || o.Inserts != nil || o.Updates != nil || o.Deletes != nil) {
 			t.Errorf("%s has counters with performance_schema off", o.Key())
 		}
-		if o.Kind == View {
+		if o.Kind == models.AssetView {
 			if o.SizeBytes != nil || o.RowEstimate != nil || o.LastModified != nil {
 				t.Errorf("view %s: size %v rows %v modified %v", o.Key(), intOrNil(o.SizeBytes), intOrNil(o.RowEstimate), o.LastModified)
 			}
@@ -308,7 +310,7 @@ func TestMySQLCrawl(t *testing.T) {
 			t.Errorf("%s last modified %v, information_schema says %v", o.Key(), o.LastModified, time.Unix(i.updated.Int64, 0).UTC())
 		}
 	}
-	byName := map[string]Observation{}
+	byName := map[string]models.ObservedAsset{}
 	for _, o := range first.Assets {
 		byName[o.Name] = o
 	}
@@ -387,14 +389,14 @@ func TestMySQLFilters(t *testing.T) {
 		{[]string{db + ".B*"}, nil, []string{db + ".Bestellungen Ü"}},
 		{[]string{"other.*"}, nil, nil},
 	} {
-		c := mysqlOpen(t, Settings{DSN: srv.adminURL(db), Include: tc.include, Exclude: tc.exclude})
+		c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(db), Include: tc.include, Exclude: tc.exclude})
 		if got := mysqlKeys(mysqlCrawl(t, c)); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("include %q exclude %q: %q, want %q", tc.include, tc.exclude, got, tc.want)
 		}
 	}
 
 	// No database in the DSN: every database but the server's own.
-	c := mysqlOpen(t, Settings{DSN: srv.adminURL("")})
+	c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL("")})
 	snap := mysqlCrawl(t, c)
 	found := 0
 	for _, o := range snap.Assets {
@@ -408,7 +410,7 @@ func TestMySQLFilters(t *testing.T) {
 	if found != 6 {
 		t.Errorf("without a database in the DSN, %d of the 6 assets of %s found", found, db)
 	}
-	c = mysqlOpen(t, Settings{DSN: srv.adminURL(""), Include: []string{db + ".*"}, Exclude: []string{"*.big_orders"}})
+	c = mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(""), Include: []string{db + ".*"}, Exclude: []string{"*.big_orders"}})
 	if got := mysqlKeys(mysqlCrawl(t, c)); len(got) != 5 || got[0] != db+".Bestellungen Ü" {
 		t.Errorf("include by database, no database in the DSN: %q", got)
 	}
@@ -424,7 +426,7 @@ func TestMySQLStatementTimeout(t *testing.T) {
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, "CREATE VIEW slow AS SELECT SLEEP(5) AS s, NOW() AS ts")
-	c := mysqlOpen(t, Settings{DSN: srv.adminURL(db), StatementTimeout: time.Second,
+	c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(db), StatementTimeout: time.Second,
 		FreshnessColumns: map[string]string{db + ".slow": "ts"}})
 	start := time.Now()
 	snap := mysqlCrawl(t, c)
@@ -442,7 +444,7 @@ func TestMySQLSessionIsReadOnly(t *testing.T) {
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, "CREATE TABLE t (x INT)")
-	c := mysqlOpen(t, Settings{DSN: srv.adminURL(db), StatementTimeout: 7 * time.Second})
+	c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(db), StatementTimeout: 7 * time.Second})
 	ctx := context.Background()
 	m, err := c.(*mysqlConnector).begin(ctx)
 	if err != nil {
@@ -497,21 +499,21 @@ func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
 		}
 	}
 
-	c := mysqlOpen(t, Settings{DSN: srv.url(user, wrong, db)})
+	c := mysqlOpen(t, models.SourceSettings{DSN: srv.url(user, wrong, db)})
 	_, err := c.Test(ctx)
-	e := checkReason(t, err, ReasonAuth)
+	e := checkReason(t, err, models.FailureAuth)
 	noSecret(err)
 	if !strings.Contains(e.Message, user) {
 		t.Errorf("message %q does not name the user", e.Message)
 	}
 	_, err = c.Crawl(ctx, nil)
-	checkReason(t, err, ReasonAuth)
+	checkReason(t, err, models.FailureAuth)
 	noSecret(err)
 
 	// The right password, but no grant on the database.
-	c = mysqlOpen(t, Settings{DSN: srv.url(user, pass, db)})
+	c = mysqlOpen(t, models.SourceSettings{DSN: srv.url(user, pass, db)})
 	_, err = c.Test(ctx)
-	e = checkReason(t, err, ReasonPermission)
+	e = checkReason(t, err, models.FailurePermission)
 	noSecret(err)
 	if !strings.Contains(e.Message, "PROCESS") || !strings.Contains(e.Message, "performance_schema") {
 		t.Errorf("permission message %q does not name PROCESS and performance_schema", e.Message)
@@ -519,7 +521,7 @@ func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
 
 	// Granted SELECT: it connects and sees the table.
 	srv.exec(t, "", "GRANT SELECT, SHOW VIEW ON "+quoteMySQLIdent(db)+".* TO '"+user+"'@'%', '"+user+"'@'localhost'")
-	c = mysqlOpen(t, Settings{DSN: srv.url(user, pass, db)})
+	c = mysqlOpen(t, models.SourceSettings{DSN: srv.url(user, pass, db)})
 	res, err := c.Test(ctx)
 	if err != nil {
 		t.Fatalf("with SELECT granted: %v", err)
@@ -529,7 +531,7 @@ func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
 	}
 	// The native form of the DSN works too.
 	native := user + ":" + pass + "@tcp(" + srv.addr + ")/" + db
-	c = mysqlOpen(t, Settings{DSN: native})
+	c = mysqlOpen(t, models.SourceSettings{DSN: native})
 	if res, err := c.Test(ctx); err != nil || res.Assets != 1 {
 		t.Errorf("native DSN: %+v, %v", res, err)
 	}
@@ -538,9 +540,9 @@ func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
 func TestMySQLUnknownDatabase(t *testing.T) {
 	srv := mysqlTestServer(t)
 	missing := "meshport_conn_missing_" + mysqlRandomHex(t)
-	c := mysqlOpen(t, Settings{DSN: srv.adminURL(missing)})
+	c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(missing)})
 	_, err := c.Test(context.Background())
-	e := checkReason(t, err, ReasonNoDatabase)
+	e := checkReason(t, err, models.FailureNoDatabase)
 	if !strings.Contains(e.Message, missing) {
 		t.Errorf("message %q does not name the database", e.Message)
 	}
@@ -554,10 +556,10 @@ func TestMySQLUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	c := mysqlOpen(t, Settings{DSN: "mysql://root:topsecret@" + addr + "/shop"})
+	c := mysqlOpen(t, models.SourceSettings{DSN: "mysql://root:topsecret@" + addr + "/shop"})
 	start := time.Now()
 	_, err = c.Test(context.Background())
-	e := checkReason(t, err, ReasonUnreachable)
+	e := checkReason(t, err, models.FailureUnreachable)
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("a closed port took %v", took)
 	}
@@ -566,12 +568,12 @@ func TestMySQLUnreachable(t *testing.T) {
 	}
 
 	// A host that does not answer: fails within the caller's deadline.
-	c = mysqlOpen(t, Settings{DSN: "mysql://root:topsecret@10.255.255.1:3306/shop"})
+	c = mysqlOpen(t, models.SourceSettings{DSN: "mysql://root:topsecret@10.255.255.1:3306/shop"})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	start = time.Now()
 	_, err = c.Crawl(ctx, nil)
-	checkReason(t, err, ReasonUnreachable)
+	checkReason(t, err, models.FailureUnreachable)
 	if took := time.Since(start); took > 3500*time.Millisecond {
 		t.Errorf("an unreachable host took %v with a 3 s deadline", took)
 	}
@@ -586,12 +588,12 @@ func TestMySQLPolicy(t *testing.T) {
 		"mysql://root@169.254.169.254:3306/shop", // cloud metadata
 		"root@tcp(127.0.0.1:3306)/shop",
 	} {
-		c, err := Open(Settings{Kind: MySQL, DSN: dsn}, Policy{})
+		c, err := Open(models.SourceSettings{Kind: models.KindMySQL, DSN: dsn}, models.SourcePolicy{})
 		if err != nil {
 			t.Fatalf("%s: Open: %v", dsn, err)
 		}
 		_, err = c.Test(ctx)
-		e := checkReason(t, err, ReasonPolicy)
+		e := checkReason(t, err, models.FailurePolicy)
 		// Told before dialling, naming the host as registered.
 		host := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(strings.SplitN(dsn, "@", 2)[1], "/", 2)[0], "tcp("), ")")
 		if h, _, err := net.SplitHostPort(host); err == nil {
@@ -601,11 +603,11 @@ func TestMySQLPolicy(t *testing.T) {
 			t.Errorf("%s: message %q does not name the host %q", dsn, e.Message, host)
 		}
 		_, err = c.Crawl(ctx, nil)
-		checkReason(t, err, ReasonPolicy)
+		checkReason(t, err, models.FailurePolicy)
 	}
 	// A Unix socket would pass by the dialer's checks: refused.
-	_, err := Open(Settings{Kind: MySQL, DSN: "root@unix(/run/mysqld/mysqld.sock)/shop"}, mysqlLoopback)
-	checkReason(t, err, ReasonPolicy)
+	_, err := Open(models.SourceSettings{Kind: models.KindMySQL, DSN: "root@unix(/run/mysqld/mysqld.sock)/shop"}, mysqlLoopback)
+	checkReason(t, err, models.FailurePolicy)
 }
 
 func TestParseMySQLDSN(t *testing.T) {
@@ -626,7 +628,7 @@ func TestParseMySQLDSN(t *testing.T) {
 		t.Errorf("native: %+v, %v", cfg, err)
 	}
 	// Opening overrides what would weaken the connector.
-	c, err := openMySQL(Settings{DSN: "app:pw@tcp(db:3306)/shop?allowAllFiles=true&multiStatements=true&parseTime=false"}, Policy{})
+	c, err := openMySQL(models.SourceSettings{DSN: "app:pw@tcp(db:3306)/shop?allowAllFiles=true&multiStatements=true&parseTime=false"}, models.SourcePolicy{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -644,7 +646,7 @@ func TestParseMySQLDSN(t *testing.T) {
 	if conn != nil {
 		conn.Close()
 	}
-	checkReason(t, err, ReasonPolicy)
+	checkReason(t, err, models.FailurePolicy)
 	for _, tc := range []struct{ dsn, secret string }{
 		{"mysql://app:p%zzsecret@db/shop", "p%zzsecret"},
 		{"mysql://app:hunter2@/shop", "hunter2"},
@@ -654,35 +656,35 @@ func TestParseMySQLDSN(t *testing.T) {
 		{"app:hunter2@tcp(db:3306", "hunter2"},
 		{"postgres://app:hunter2@db/shop", "hunter2"},
 	} {
-		_, err := openMySQL(Settings{DSN: tc.dsn}, Policy{})
-		e := checkReason(t, err, ReasonInvalid)
+		_, err := openMySQL(models.SourceSettings{DSN: tc.dsn}, models.SourcePolicy{})
+		e := checkReason(t, err, models.FailureInvalid)
 		if strings.Contains(e.Error(), tc.secret) || (e.Err != nil && strings.Contains(e.Err.Error(), tc.secret)) {
 			t.Errorf("%s: error %q / %v shows the password", tc.dsn, e.Error(), e.Err)
 		}
 	}
-	_, err = openMySQL(Settings{DSN: "mysql://db/shop", Include: []string{"[x"}}, Policy{})
-	checkReason(t, err, ReasonInvalid)
+	_, err = openMySQL(models.SourceSettings{DSN: "mysql://db/shop", Include: []string{"[x"}}, models.SourcePolicy{})
+	checkReason(t, err, models.FailureInvalid)
 	// Server variables in the DSN would be sent unescaped as SET ...: refused.
 	for _, dsn := range []string{
 		"mysql://app@db/shop?time_zone=%27%2B05%3A00%27",
 		"mysql://app@db/shop?GLOBAL%20max_connections=1",
 		"app@tcp(db:3306)/shop?password=%27x%27",
 	} {
-		_, err = openMySQL(Settings{DSN: dsn}, Policy{})
-		checkReason(t, err, ReasonInvalid)
+		_, err = openMySQL(models.SourceSettings{DSN: dsn}, models.SourcePolicy{})
+		checkReason(t, err, models.FailureInvalid)
 	}
 }
 
 func TestMySQLKind(t *testing.T) {
 	for _, tc := range []struct {
 		typ, options string
-		kind         AssetKind
+		kind         models.AssetKind
 		ok           bool
 	}{
-		{"BASE TABLE", "", Table, true},
-		{"BASE TABLE", "row_format=DYNAMIC partitioned", PartitionedTable, true},
-		{"SYSTEM VERSIONED", "", Table, true},
-		{"VIEW", "", View, true},
+		{"BASE TABLE", "", models.AssetTable, true},
+		{"BASE TABLE", "row_format=DYNAMIC partitioned", models.AssetPartitionedTable, true},
+		{"SYSTEM VERSIONED", "", models.AssetTable, true},
+		{"VIEW", "", models.AssetView, true},
 		{"SEQUENCE", "", "", false},
 		{"SYSTEM VIEW", "", "", false},
 		{"TEMPORARY", "", "", false},
@@ -695,12 +697,12 @@ func TestMySQLKind(t *testing.T) {
 }
 
 func TestApplyMySQLIOCounters(t *testing.T) {
-	assets := []Observation{
-		{Schema: "shop", Name: "orders", Kind: Table},
-		{Schema: "shop", Name: "Orders", Kind: Table},
-		{Schema: "shop", Name: "untouched", Kind: Table},
-		{Schema: "shop", Name: "fetch_only", Kind: Table},
-		{Schema: "shop", Name: "v", Kind: View},
+	assets := []models.ObservedAsset{
+		{Schema: "shop", Name: "orders", Kind: models.AssetTable},
+		{Schema: "shop", Name: "Orders", Kind: models.AssetTable},
+		{Schema: "shop", Name: "untouched", Kind: models.AssetTable},
+		{Schema: "shop", Name: "fetch_only", Kind: models.AssetTable},
+		{Schema: "shop", Name: "v", Kind: models.AssetView},
 	}
 	applyMySQLIOCounters(assets, []mysqlIORow{
 		{Schema: "shop", Name: "orders", Reads: 10, Fetches: 10, Inserts: 3, Updates: 2, Dels: 1},

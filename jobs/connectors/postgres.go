@@ -23,6 +23,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/meshport/meshport/models"
 )
 
 // pgMaxConnectTimeout bounds connecting (name lookup, TCP, TLS and
@@ -59,8 +61,8 @@ const (
 // pgConnector reads a PostgreSQL database. It holds no connection between
 // calls: Test and Crawl each open one and close it when they return.
 type pgConnector struct {
-	s        Settings
-	p        Policy
+	s        models.SourceSettings
+	p        models.SourcePolicy
 	cfg      *pgx.ConnConfig
 	password string // only to scrub it from driver messages
 
@@ -69,7 +71,7 @@ type pgConnector struct {
 	closed bool
 }
 
-func openPostgres(s Settings, p Policy) (Connector, error) {
+func openPostgres(s models.SourceSettings, p models.SourcePolicy) (Connector, error) {
 	if s.StatementTimeout <= 0 {
 		s.StatementTimeout = 30 * time.Second
 	}
@@ -82,8 +84,8 @@ func openPostgres(s Settings, p Policy) (Connector, error) {
 	return c, nil
 }
 
-func pgInvalid(format string, args ...any) *Error {
-	return &Error{Reason: ReasonInvalid, Message: fmt.Sprintf(format, args...)}
+func pgInvalid(format string, args ...any) *models.SourceError {
+	return &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf(format, args...)}
 }
 
 // pgParseDSN parses a postgres:// URL. The password in the result is the
@@ -132,7 +134,7 @@ func pgParseDSN(dsn string) (*pgx.ConnConfig, string, error) {
 		ParseConfigOptions: pgconn.ParseConfigOptions{ConnStringAllowedKeys: pgAllowedKeys},
 	})
 	if err != nil {
-		return nil, "", &Error{Reason: ReasonInvalid,
+		return nil, "", &models.SourceError{Reason: models.FailureInvalid,
 			Message: fmt.Sprintf("The PostgreSQL address cannot be understood; %s.", shape),
 			Err:     pgScrubbed(err, password)}
 	}
@@ -146,7 +148,7 @@ func pgParseDSN(dsn string) (*pgx.ConnConfig, string, error) {
 	}
 	for _, h := range pgHosts(cfg) {
 		if strings.HasPrefix(h.host, "/") || strings.HasPrefix(h.host, "@") {
-			return nil, "", &Error{Reason: ReasonPolicy,
+			return nil, "", &models.SourceError{Reason: models.FailurePolicy,
 				Message: "Sources must name a host: local Unix sockets are not allowed (" + h.host + ")."}
 		}
 		if h.host == "" {
@@ -212,7 +214,7 @@ func (c *pgConnector) connect(ctx context.Context) (*pgx.Conn, error) {
 	closed := c.closed
 	c.mu.Unlock()
 	if closed {
-		return nil, &Error{Reason: ReasonOther, Message: "The PostgreSQL connector is closed."}
+		return nil, &models.SourceError{Reason: models.FailureOther, Message: "The PostgreSQL connector is closed."}
 	}
 	for _, h := range pgHosts(c.cfg) {
 		if err := c.p.CheckHost(ctx, h.host); err != nil {
@@ -243,7 +245,7 @@ func (c *pgConnector) connect(ctx context.Context) (*pgx.Conn, error) {
 	if c.closed {
 		c.mu.Unlock()
 		_ = conn.Close(context.Background())
-		return nil, &Error{Reason: ReasonOther, Message: "The PostgreSQL connector is closed."}
+		return nil, &models.SourceError{Reason: models.FailureOther, Message: "The PostgreSQL connector is closed."}
 	}
 	c.conns[conn] = struct{}{}
 	c.mu.Unlock()
@@ -345,15 +347,15 @@ const pgRelFilter = `c.relkind IN ('r', 'p', 'v', 'm', 'f')
 	AND n.nspname NOT LIKE 'pg\_%'`
 
 // Test connects and counts what the settings would crawl.
-func (c *pgConnector) Test(ctx context.Context) (TestResult, error) {
+func (c *pgConnector) Test(ctx context.Context) (models.ConnectionTest, error) {
 	conn, err := c.connect(ctx)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	defer c.release(conn)
 	tx, info, err := c.begin(ctx, conn)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }()
 
@@ -361,7 +363,7 @@ func (c *pgConnector) Test(ctx context.Context) (TestResult, error) {
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE `+pgRelFilter)
 	if err != nil {
-		return TestResult{}, c.queryError(ctx, err, "pg_class")
+		return models.ConnectionTest{}, c.queryError(ctx, err, "pg_class")
 	}
 	schemas := map[string]bool{}
 	assets := 0
@@ -369,7 +371,7 @@ func (c *pgConnector) Test(ctx context.Context) (TestResult, error) {
 		var schema, name string
 		if err := rows.Scan(&schema, &name); err != nil {
 			rows.Close()
-			return TestResult{}, c.queryError(ctx, err, "pg_class")
+			return models.ConnectionTest{}, c.queryError(ctx, err, "pg_class")
 		}
 		if !c.wanted(schema + "." + name) {
 			continue
@@ -378,12 +380,12 @@ func (c *pgConnector) Test(ctx context.Context) (TestResult, error) {
 		assets++
 	}
 	if err := rows.Err(); err != nil {
-		return TestResult{}, c.queryError(ctx, err, "pg_class")
+		return models.ConnectionTest{}, c.queryError(ctx, err, "pg_class")
 	}
 	var one int
 	err = tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM pg_stat_user_tables LIMIT 1) s`).Scan(&one)
 	if err != nil {
-		return TestResult{}, c.queryError(ctx, err, "pg_stat_user_tables")
+		return models.ConnectionTest{}, c.queryError(ctx, err, "pg_stat_user_tables")
 	}
 	stats := "statistics readable"
 	if !info.trackCounts {
@@ -396,7 +398,7 @@ func (c *pgConnector) Test(ctx context.Context) (TestResult, error) {
 		return strconv.Itoa(n) + " " + many
 	}
 	version := "PostgreSQL " + info.version
-	return TestResult{
+	return models.ConnectionTest{
 		ServerVersion: version,
 		Summary: fmt.Sprintf("Connected as %s to %s on %s: %s, %s visible; %s.",
 			info.user, info.database, version,
@@ -464,7 +466,7 @@ const pgColumnsQuery = `SELECT a.attrelid, a.attname::text, format_type(a.atttyp
 // Crawl reads every wanted relation: one query for relations and their
 // statistics, one for all columns, then one max() per configured freshness
 // column.
-func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Snapshot, error) {
+func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*models.CrawlSnapshot, error) {
 	if progress == nil {
 		progress = func(int) {}
 	}
@@ -479,7 +481,7 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }()
 
-	snap := &Snapshot{
+	snap := &models.CrawlSnapshot{
 		ServerVersion: "PostgreSQL " + info.version,
 		CountersEpoch: info.epoch,
 		UsageKnown:    info.trackCounts,
@@ -513,22 +515,22 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 		if !c.wanted(schema + "." + name) {
 			continue
 		}
-		o := Observation{Schema: schema, Name: name, SizeBytes: size,
+		o := models.ObservedAsset{Schema: schema, Name: name, SizeBytes: size,
 			Inserts: ins, Updates: upd, Deletes: del, SeqScans: seq, IdxScans: idx, LastRead: lastRead}
 		switch relkind {
 		case "r":
-			o.Kind = Table
+			o.Kind = models.AssetTable
 		case "p":
-			o.Kind = PartitionedTable
+			o.Kind = models.AssetPartitionedTable
 		case "v":
-			o.Kind = View
+			o.Kind = models.AssetView
 		case "m":
-			o.Kind = MaterializedView
+			o.Kind = models.AssetMaterializedView
 		case "f":
-			o.Kind = ForeignTable
+			o.Kind = models.AssetForeignTable
 		}
 		if isPartition && pName != "" {
-			o.Kind = Partition
+			o.Kind = models.AssetPartition
 			o.Parent = pName
 			if pSchema != schema {
 				o.Parent = pSchema + "." + pName
@@ -555,7 +557,7 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 
 	var sized []uint32
 	for i, o := range snap.Assets {
-		if o.Kind != View && o.Kind != ForeignTable {
+		if o.Kind != models.AssetView && o.Kind != models.AssetForeignTable {
 			sized = append(sized, oids[i])
 		}
 	}
@@ -591,7 +593,7 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*Sn
 		if !ok {
 			continue
 		}
-		snap.Assets[i].Columns = append(snap.Assets[i].Columns, Column{Name: name, Type: fmtd})
+		snap.Assets[i].Columns = append(snap.Assets[i].Columns, models.Column{Name: name, Type: fmtd})
 		if colTypes[i] == nil {
 			colTypes[i] = map[string]uint32{}
 		}
@@ -722,7 +724,7 @@ func (c *pgConnector) sizesIn(ctx context.Context, tx pgx.Tx, oids []uint32, fou
 // Where the user may (a superuser, or on PostgreSQL 15+ a role granted SET
 // ON PARAMETER track_counts), the max() queries run with track_counts off so
 // that the crawler's own reads do not count as use of the tables.
-func (c *pgConnector) freshness(ctx context.Context, tx pgx.Tx, info *pgInfo, snap *Snapshot, colTypes []map[string]uint32) error {
+func (c *pgConnector) freshness(ctx context.Context, tx pgx.Tx, info *pgInfo, snap *models.CrawlSnapshot, colTypes []map[string]uint32) error {
 	if len(c.s.FreshnessColumns) == 0 {
 		return nil
 	}
@@ -870,20 +872,20 @@ func pgScrub(s, password string) string {
 // scrubError makes sure an *Error carries no password, neither in its
 // message nor in the error kept for the logs.
 func (c *pgConnector) scrubError(err error) error {
-	var e *Error
+	var e *models.SourceError
 	if !errors.As(err, &e) {
-		return &Error{Reason: ReasonOther, Message: pgScrub(err.Error(), c.password), Err: pgScrubbed(err, c.password)}
+		return &models.SourceError{Reason: models.FailureOther, Message: pgScrub(err.Error(), c.password), Err: pgScrubbed(err, c.password)}
 	}
-	return &Error{Reason: e.Reason, Message: pgScrub(e.Message, c.password), Err: pgScrubbed(e.Err, c.password)}
+	return &models.SourceError{Reason: e.Reason, Message: pgScrub(e.Message, c.password), Err: pgScrubbed(e.Err, c.password)}
 }
 
 // connectError tells in plain words why connecting failed.
 func (c *pgConnector) connectError(ctx context.Context, err error, took time.Duration) error {
 	logErr := pgScrubbed(err, c.password)
 	mk := func(reason, msg string) error {
-		return &Error{Reason: reason, Message: pgScrub(msg, c.password), Err: logErr}
+		return &models.SourceError{Reason: reason, Message: pgScrub(msg, c.password), Err: logErr}
 	}
-	var policy *Error
+	var policy *models.SourceError
 	if errors.As(err, &policy) {
 		return c.scrubError(policy)
 	}
@@ -891,50 +893,50 @@ func (c *pgConnector) connectError(ctx context.Context, err error, took time.Dur
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == "28000" && strings.Contains(pgErr.Message, "pg_hba.conf"):
-			return mk(ReasonAuth, fmt.Sprintf("The server does not accept connections from here as user %s to database %s (pg_hba.conf has no entry for them).",
+			return mk(models.FailureAuth, fmt.Sprintf("The server does not accept connections from here as user %s to database %s (pg_hba.conf has no entry for them).",
 				c.cfg.User, c.cfg.Database))
 		case pgErr.Code == "28P01" || pgErr.Code == "28000":
-			return mk(ReasonAuth, "The server refused the user name or password.")
+			return mk(models.FailureAuth, "The server refused the user name or password.")
 		case pgErr.Code == "3D000":
-			return mk(ReasonNoDatabase, fmt.Sprintf("The database %q does not exist on the server.", c.cfg.Database))
+			return mk(models.FailureNoDatabase, fmt.Sprintf("The database %q does not exist on the server.", c.cfg.Database))
 		case pgErr.Code == "42501":
-			return mk(ReasonPermission, fmt.Sprintf("The user %s may not connect to the database %s; the database owner can allow it with GRANT CONNECT ON DATABASE %s TO %s.",
+			return mk(models.FailurePermission, fmt.Sprintf("The user %s may not connect to the database %s; the database owner can allow it with GRANT CONNECT ON DATABASE %s TO %s.",
 				c.cfg.User, c.cfg.Database, pgx.Identifier{c.cfg.Database}.Sanitize(), pgx.Identifier{c.cfg.User}.Sanitize()))
 		case pgErr.Code == "53300":
-			return mk(ReasonOther, "The server has no connection slot left for the crawler (too many connections).")
+			return mk(models.FailureOther, "The server has no connection slot left for the crawler (too many connections).")
 		case pgErr.Code == "57P03":
-			return mk(ReasonUnreachable, "The server is starting up or shutting down and does not accept connections yet.")
+			return mk(models.FailureUnreachable, "The server is starting up or shutting down and does not accept connections yet.")
 		}
-		return mk(ReasonOther, fmt.Sprintf("The server refused the connection: %s (SQLSTATE %s).", pgErr.Message, pgErr.Code))
+		return mk(models.FailureOther, fmt.Sprintf("The server refused the connection: %s (SQLSTATE %s).", pgErr.Message, pgErr.Code))
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return mk(ReasonOther, "Connecting was cancelled.")
+		return mk(models.FailureOther, "Connecting was cancelled.")
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return mk(ReasonUnreachable, fmt.Sprintf("The host of %s could not be found (DNS).", c.hostsList()))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The host of %s could not be found (DNS).", c.hostsList()))
 	}
 	var netErr net.Error
 	timedOut := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
 	switch {
 	case timedOut:
-		return mk(ReasonUnreachable, fmt.Sprintf("The %s within %s.", c.hostsText(), pgRound(took)))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The %s within %s.", c.hostsText(), pgRound(took)))
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return mk(ReasonUnreachable, fmt.Sprintf("The %s: the connection was refused (is PostgreSQL running and listening there?).", c.hostsText()))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The %s: the connection was refused (is PostgreSQL running and listening there?).", c.hostsText()))
 	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
-		return mk(ReasonUnreachable, fmt.Sprintf("The %s: there is no route to it from here.", c.hostsText()))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The %s: there is no route to it from here.", c.hostsText()))
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
-		return mk(ReasonUnreachable, fmt.Sprintf("The %s properly: the connection was closed while connecting (is this a PostgreSQL server?).", c.hostsText()))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The %s properly: the connection was closed while connecting (is this a PostgreSQL server?).", c.hostsText()))
 	}
 	if pgNotPostgres(err) {
 		hs := pgHosts(c.cfg)
-		return mk(ReasonUnreachable, fmt.Sprintf("The host %s answered on port %d, but not as a PostgreSQL server.", hs[0].host, hs[0].port))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The host %s answered on port %d, but not as a PostgreSQL server.", hs[0].host, hs[0].port))
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) {
-		return mk(ReasonUnreachable, fmt.Sprintf("The %s: %v.", c.hostsText(), opErr.Err))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The %s: %v.", c.hostsText(), opErr.Err))
 	}
-	return mk(ReasonOther, fmt.Sprintf("Could not connect to PostgreSQL at %s: %s.", c.hostsList(), pgInnermost(err)))
+	return mk(models.FailureOther, fmt.Sprintf("Could not connect to PostgreSQL at %s: %s.", c.hostsList(), pgInnermost(err)))
 }
 
 // pgNotPostgres tells whether connecting failed because what answered does
@@ -986,15 +988,15 @@ func pgRound(d time.Duration) time.Duration {
 func (c *pgConnector) queryError(ctx context.Context, err error, what string) error {
 	logErr := pgScrubbed(err, c.password)
 	mk := func(reason, msg string) error {
-		return &Error{Reason: reason, Message: pgScrub(msg, c.password), Err: logErr}
+		return &models.SourceError{Reason: reason, Message: pgScrub(msg, c.password), Err: logErr}
 	}
 	// The caller's context first: when it ends, the server answers the
 	// cancel request with 57014 like a statement timeout.
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return mk(ReasonOther, "The crawl was cancelled.")
+			return mk(models.FailureOther, "The crawl was cancelled.")
 		}
-		return mk(ReasonTimeout, "The crawl took longer than allowed.")
+		return mk(models.FailureTimeout, "The crawl took longer than allowed.")
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -1004,23 +1006,23 @@ func (c *pgConnector) queryError(ctx context.Context, err error, what string) er
 				what = "the catalogs"
 			}
 			user := pgx.Identifier{c.cfg.User}.Sanitize()
-			return mk(ReasonPermission, fmt.Sprintf("The user %s may not read %s; grant it the statistics role: GRANT pg_read_all_stats TO %s (or GRANT pg_monitor TO %s).",
+			return mk(models.FailurePermission, fmt.Sprintf("The user %s may not read %s; grant it the statistics role: GRANT pg_read_all_stats TO %s (or GRANT pg_monitor TO %s).",
 				c.cfg.User, what, user, user))
 		case "57014":
-			return mk(ReasonTimeout, fmt.Sprintf("A query took longer than the statement timeout of %s.", c.s.StatementTimeout))
+			return mk(models.FailureTimeout, fmt.Sprintf("A query took longer than the statement timeout of %s.", c.s.StatementTimeout))
 		case "55P03":
-			return mk(ReasonTimeout, "A table the crawl must read is locked by another session (for example ALTER TABLE or VACUUM FULL); try again later.")
+			return mk(models.FailureTimeout, "A table the crawl must read is locked by another session (for example ALTER TABLE or VACUUM FULL); try again later.")
 		case "57P01", "57P02", "57P03":
-			return mk(ReasonUnreachable, "The server shut down during the crawl.")
+			return mk(models.FailureUnreachable, "The server shut down during the crawl.")
 		}
-		return mk(ReasonOther, fmt.Sprintf("PostgreSQL answered: %s (SQLSTATE %s).", pgErr.Message, pgErr.Code))
+		return mk(models.FailureOther, fmt.Sprintf("PostgreSQL answered: %s (SQLSTATE %s).", pgErr.Message, pgErr.Code))
 	}
 	if pgconn.Timeout(err) {
-		return mk(ReasonTimeout, "The crawl took longer than allowed.")
+		return mk(models.FailureTimeout, "The crawl took longer than allowed.")
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, syscall.ECONNRESET) {
-		return mk(ReasonUnreachable, fmt.Sprintf("The connection to %s broke during the crawl.", c.hostsList()))
+		return mk(models.FailureUnreachable, fmt.Sprintf("The connection to %s broke during the crawl.", c.hostsList()))
 	}
-	return mk(ReasonOther, fmt.Sprintf("Reading the database failed: %s.", pgInnermost(err)))
+	return mk(models.FailureOther, fmt.Sprintf("Reading the database failed: %s.", pgInnermost(err)))
 }

@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/meshport/meshport/models"
 )
 
 // The tests run against a real PostgreSQL server: the one at
@@ -118,9 +120,9 @@ func pgTestExec(t testing.TB, conn *pgx.Conn, sql string, args ...any) {
 	}
 }
 
-func pgTestOpen(t testing.TB, s Settings, p Policy) Connector {
+func pgTestOpen(t testing.TB, s models.SourceSettings, p models.SourcePolicy) Connector {
 	t.Helper()
-	s.Kind = Postgres
+	s.Kind = models.KindPostgres
 	c, err := Open(s, p)
 	if err != nil {
 		t.Fatalf("open: %v", err)
@@ -129,7 +131,7 @@ func pgTestOpen(t testing.TB, s Settings, p Policy) Connector {
 	return c
 }
 
-func pgTestCrawl(t testing.TB, c Connector) *Snapshot {
+func pgTestCrawl(t testing.TB, c Connector) *models.CrawlSnapshot {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -140,15 +142,15 @@ func pgTestCrawl(t testing.TB, c Connector) *Snapshot {
 	return snap
 }
 
-func pgTestAssets(snap *Snapshot) map[string]Observation {
-	m := map[string]Observation{}
+func pgTestAssets(snap *models.CrawlSnapshot) map[string]models.ObservedAsset {
+	m := map[string]models.ObservedAsset{}
 	for _, o := range snap.Assets {
 		m[o.Key()] = o
 	}
 	return m
 }
 
-func pgTestKeys(snap *Snapshot) []string {
+func pgTestKeys(snap *models.CrawlSnapshot) []string {
 	var keys []string
 	for _, o := range snap.Assets {
 		keys = append(keys, o.Key())
@@ -210,7 +212,7 @@ func TestPostgresPagila(t *testing.T) {
 	pgTestSettleStats(t, conn)
 	ctx := context.Background()
 
-	c := pgTestOpen(t, Settings{DSN: dsn}, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 	var calls []int
 	snap, err := c.Crawl(ctx, func(n int) { calls = append(calls, n) })
 	if err != nil {
@@ -282,11 +284,11 @@ func TestPostgresPagila(t *testing.T) {
 	}
 
 	// The known shape of Pagila.
-	counts := map[AssetKind]int{}
+	counts := map[models.AssetKind]int{}
 	for _, o := range snap.Assets {
 		counts[o.Kind]++
 	}
-	wantCounts := map[AssetKind]int{Table: 14, Partition: 7, PartitionedTable: 1, View: 7, MaterializedView: 1}
+	wantCounts := map[models.AssetKind]int{models.AssetTable: 14, models.AssetPartition: 7, models.AssetPartitionedTable: 1, models.AssetView: 7, models.AssetMaterializedView: 1}
 	if !reflect.DeepEqual(counts, wantCounts) {
 		t.Errorf("kinds: got %v, want %v", counts, wantCounts)
 	}
@@ -294,7 +296,7 @@ func TestPostgresPagila(t *testing.T) {
 		t.Errorf("got %d assets, want 30", len(snap.Assets))
 	}
 
-	kindOf := map[string]AssetKind{"r": Table, "p": PartitionedTable, "v": View, "m": MaterializedView, "f": ForeignTable}
+	kindOf := map[string]models.AssetKind{"r": models.AssetTable, "p": models.AssetPartitionedTable, "v": models.AssetView, "m": models.AssetMaterializedView, "f": models.AssetForeignTable}
 	for _, o := range snap.Assets {
 		w := want[o.Key()]
 		if o.Schema != "public" {
@@ -302,7 +304,7 @@ func TestPostgresPagila(t *testing.T) {
 		}
 		wantKind := kindOf[w.kind]
 		if w.partition {
-			wantKind = Partition
+			wantKind = models.AssetPartition
 		}
 		if o.Kind != wantKind {
 			t.Errorf("%s: kind %q, want %q", o.Key(), o.Kind, wantKind)
@@ -352,36 +354,36 @@ func TestPostgresPagila(t *testing.T) {
 	a := pgTestAssets(snap)
 	for i := 1; i <= 7; i++ {
 		key := fmt.Sprintf("public.payment_p2022_%02d", i)
-		if o, ok := a[key]; !ok || o.Kind != Partition || o.Parent != "payment" {
+		if o, ok := a[key]; !ok || o.Kind != models.AssetPartition || o.Parent != "payment" {
 			t.Errorf("%s: %+v, want a partition of payment", key, o)
 		}
 	}
-	if o := a["public.payment"]; o.Kind != PartitionedTable || o.Parent != "" {
+	if o := a["public.payment"]; o.Kind != models.AssetPartitionedTable || o.Parent != "" {
 		t.Errorf("payment: %+v, want a partitioned table", o)
 	}
-	if o := a["public.rental_by_category"]; o.Kind != MaterializedView || o.SizeBytes == nil || *o.SizeBytes == 0 {
+	if o := a["public.rental_by_category"]; o.Kind != models.AssetMaterializedView || o.SizeBytes == nil || *o.SizeBytes == 0 {
 		t.Errorf("rental_by_category: %+v, want a materialized view with a size", o)
 	}
 	for _, v := range []string{"actor_info", "customer_list", "film_list", "nicer_but_slower_film_list",
 		"sales_by_film_category", "sales_by_store", "staff_list"} {
-		if a["public."+v].Kind != View {
+		if a["public."+v].Kind != models.AssetView {
 			t.Errorf("%s: kind %q, want view", v, a["public."+v].Kind)
 		}
 	}
 	if o := a["public.actor"]; o.Inserts == nil || *o.Inserts != 200 || o.RowEstimate == nil || *o.RowEstimate != 200 {
 		t.Errorf("actor: inserts %s, rows %s; want 200 and 200", pgI64(o.Inserts), pgI64(o.RowEstimate))
 	}
-	wantCols := []Column{{"actor_id", "integer"}, {"first_name", "text"}, {"last_name", "text"},
+	wantCols := []models.Column{{"actor_id", "integer"}, {"first_name", "text"}, {"last_name", "text"},
 		{"last_update", "timestamp with time zone"}}
 	if got := a["public.actor"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("actor columns: %v, want %v", got, wantCols)
 	}
-	wantCols = []Column{{"payment_id", "integer"}, {"customer_id", "integer"}, {"staff_id", "integer"},
+	wantCols = []models.Column{{"payment_id", "integer"}, {"customer_id", "integer"}, {"staff_id", "integer"},
 		{"rental_id", "integer"}, {"amount", "numeric(5,2)"}, {"payment_date", "timestamp with time zone"}}
 	if got := a["public.payment_p2022_03"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("payment_p2022_03 columns: %v, want %v", got, wantCols)
 	}
-	wantCols = []Column{{"fid", "integer"}, {"title", "text"}, {"description", "text"}, {"category", "text"},
+	wantCols = []models.Column{{"fid", "integer"}, {"title", "text"}, {"description", "text"}, {"category", "text"},
 		{"price", "numeric(4,2)"}, {"length", "smallint"}, {"rating", "mpaa_rating"}, {"actors", "text"}}
 	if got := a["public.film_list"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("film_list columns: %v, want %v", got, wantCols)
@@ -515,7 +517,7 @@ func pgTestSalesDB(t testing.TB) (string, *pgx.Conn) {
 func TestPostgresCountersAndFreshness(t *testing.T) {
 	dsn, conn := pgTestSalesDB(t)
 	ctx := context.Background()
-	settings := Settings{
+	settings := models.SourceSettings{
 		DSN:     dsn,
 		Exclude: []string{"public.scratch_*"},
 		FreshnessColumns: map[string]string{
@@ -526,7 +528,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 			"public.untouched":          "missing",    // no such column: left nil
 		},
 	}
-	c := pgTestOpen(t, settings, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, settings, models.SourcePolicy{AllowLoopback: true})
 	first := pgTestCrawl(t, c)
 
 	wantKeys := []string{"Sales Data.Bestellungen Ü", "Sales Data.Große Bestellungen", "public.customers", "public.daily",
@@ -536,35 +538,35 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 	}
 	a := pgTestAssets(first)
 	b := a["Sales Data.Bestellungen Ü"]
-	if b.Schema != "Sales Data" || b.Name != "Bestellungen Ü" || b.Kind != Table {
+	if b.Schema != "Sales Data" || b.Name != "Bestellungen Ü" || b.Kind != models.AssetTable {
 		t.Errorf("Bestellungen Ü: %+v", b)
 	}
-	wantCols := []Column{{"id", "integer"}, {"created_at", "timestamp with time zone"}, {"amount", "numeric(10,2)"}}
+	wantCols := []models.Column{{"id", "integer"}, {"created_at", "timestamp with time zone"}, {"amount", "numeric(10,2)"}}
 	if !reflect.DeepEqual(b.Columns, wantCols) {
 		t.Errorf("Bestellungen Ü columns %v, want %v", b.Columns, wantCols)
 	}
 	if b.RowEstimate == nil || *b.RowEstimate != 2 || b.SizeBytes == nil || *b.SizeBytes == 0 {
 		t.Errorf("Bestellungen Ü: rows %s, size %s", pgI64(b.RowEstimate), pgI64(b.SizeBytes))
 	}
-	if v := a["Sales Data.Große Bestellungen"]; v.Kind != View || v.SizeBytes != nil || v.SeqScans != nil || len(v.Columns) != 3 {
+	if v := a["Sales Data.Große Bestellungen"]; v.Kind != models.AssetView || v.SizeBytes != nil || v.SeqScans != nil || len(v.Columns) != 3 {
 		t.Errorf("Große Bestellungen: %+v", v)
 	}
-	if e := a["public.events"]; e.Kind != PartitionedTable || e.Parent != "" {
+	if e := a["public.events"]; e.Kind != models.AssetPartitionedTable || e.Parent != "" {
 		t.Errorf("events: %+v", e)
 	}
 	for _, p := range []string{"public.events_2023", "public.events_2024"} {
-		if e := a[p]; e.Kind != Partition || e.Parent != "events" {
+		if e := a[p]; e.Kind != models.AssetPartition || e.Parent != "events" {
 			t.Errorf("%s: kind %q parent %q", p, e.Kind, e.Parent)
 		}
 	}
-	if m := a["public.daily"]; m.Kind != MaterializedView || m.SizeBytes == nil || m.RowEstimate == nil || *m.RowEstimate != 3 {
+	if m := a["public.daily"]; m.Kind != models.AssetMaterializedView || m.SizeBytes == nil || m.RowEstimate == nil || *m.RowEstimate != 3 {
 		t.Errorf("daily: %+v", m)
 	}
 
 	date := func(y int, m time.Month, d, h, min, s, ns int) time.Time {
 		return time.Date(y, m, d, h, min, s, ns, time.UTC)
 	}
-	checkFreshness := func(snap *Snapshot, key string, want *time.Time) {
+	checkFreshness := func(snap *models.CrawlSnapshot, key string, want *time.Time) {
 		t.Helper()
 		got := pgTestAssets(snap)[key].FreshnessValue
 		if (got == nil) != (want == nil) || (got != nil && !got.Equal(*want)) {
@@ -615,7 +617,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 		}
 		return *p
 	}
-	before := func(key string) Observation { return a[key] }
+	before := func(key string) models.ObservedAsset { return a[key] }
 	pgTestWaitStats(t, conn, "the work", func() bool {
 		return pgTestCounter(t, conn, `"Sales Data"."Bestellungen Ü"`, "n_tup_ins") >= n(before("Sales Data.Bestellungen Ü").Inserts)+3 &&
 			pgTestCounter(t, conn, "public.customers", "idx_scan") >= n(before("public.customers").IdxScans)+1 &&
@@ -636,7 +638,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 	}
 	for _, o := range second.Assets {
 		p := a[o.Key()]
-		if o.Kind == View {
+		if o.Kind == models.AssetView {
 			if o.Inserts != nil || o.SeqScans != nil || o.IdxScans != nil {
 				t.Errorf("%s: a view has counters", o.Key())
 			}
@@ -672,7 +674,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 		{nil, []string{"public.*"}, []string{"Sales Data.Bestellungen Ü", "Sales Data.Große Bestellungen"}},
 		{[]string{"public.untouched"}, []string{"public.untouched"}, nil},
 	} {
-		fc := pgTestOpen(t, Settings{DSN: dsn, Include: tc.include, Exclude: tc.exclude}, Policy{AllowLoopback: true})
+		fc := pgTestOpen(t, models.SourceSettings{DSN: dsn, Include: tc.include, Exclude: tc.exclude}, models.SourcePolicy{AllowLoopback: true})
 		if got := pgTestKeys(pgTestCrawl(t, fc)); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("include %q exclude %q: %q, want %q", tc.include, tc.exclude, got, tc.want)
 		}
@@ -687,7 +689,7 @@ func TestPostgresStatsReset(t *testing.T) {
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE t (id int); INSERT INTO t VALUES (1)`)
 	pgTestSettleStats(t, conn)
-	c := pgTestOpen(t, Settings{DSN: dsn}, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 	first := pgTestCrawl(t, c)
 	second := pgTestCrawl(t, c)
 	if first.CountersEpoch == "" || first.CountersEpoch != second.CountersEpoch {
@@ -706,7 +708,7 @@ func TestPostgresStatsReset(t *testing.T) {
 func TestPostgresDroppedTable(t *testing.T) {
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE keep (id int); CREATE TABLE gone (id int)`)
-	c := pgTestOpen(t, Settings{DSN: dsn}, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 	first := pgTestCrawl(t, c)
 	if got := pgTestKeys(first); !reflect.DeepEqual(got, []string{"public.gone", "public.keep"}) {
 		t.Fatalf("first crawl %q", got)
@@ -740,8 +742,8 @@ func TestPostgresUnprivilegedRole(t *testing.T) {
 	pgTestSettleStats(t, conn)
 	u, _ := url.Parse(dsn)
 	u.User = url.User(role)
-	c := pgTestOpen(t, Settings{DSN: u.String(), FreshnessColumns: map[string]string{"public.secret": "at"}},
-		Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: u.String(), FreshnessColumns: map[string]string{"public.secret": "at"}},
+		models.SourcePolicy{AllowLoopback: true})
 	snap := pgTestCrawl(t, c)
 	if got := pgTestKeys(snap); !reflect.DeepEqual(got, []string{"public.secret", "public.secret_view"}) {
 		t.Fatalf("assets %q", got)
@@ -783,14 +785,14 @@ func TestPostgresLockedTable(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pgMaxLockTimeout = tc.lock
-			c := pgTestOpen(t, Settings{DSN: dsn, StatementTimeout: tc.statement}, Policy{AllowLoopback: true})
+			c := pgTestOpen(t, models.SourceSettings{DSN: dsn, StatementTimeout: tc.statement}, models.SourcePolicy{AllowLoopback: true})
 			ctx, cancel := context.WithTimeout(context.Background(), tc.deadline)
 			defer cancel()
 			start := time.Now()
 			_, err := c.Crawl(ctx, nil)
 			took := time.Since(start)
-			var e *Error
-			if !errors.As(err, &e) || e.Reason != ReasonTimeout {
+			var e *models.SourceError
+			if !errors.As(err, &e) || e.Reason != models.FailureTimeout {
 				t.Fatalf("crawl of a locked table: %v (%#v), want a timeout", err, err)
 			}
 			t.Logf("%s after %s", e.Message, took.Round(time.Millisecond))
@@ -801,7 +803,7 @@ func TestPostgresLockedTable(t *testing.T) {
 	}
 	pgMaxLockTimeout = time.Minute
 	pgTestExec(t, locker, `ROLLBACK`)
-	c := pgTestOpen(t, Settings{DSN: dsn, StatementTimeout: 500 * time.Millisecond}, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: dsn, StatementTimeout: 500 * time.Millisecond}, models.SourcePolicy{AllowLoopback: true})
 	if got := pgTestKeys(pgTestCrawl(t, c)); !reflect.DeepEqual(got, []string{"public.busy"}) {
 		t.Errorf("after the lock: %q", got)
 	}
@@ -819,9 +821,9 @@ func pgTestNoSecret(t *testing.T, err error) {
 	}
 }
 
-func pgTestFail(t *testing.T, dsn string, p Policy, timeout time.Duration, reason string, mentions ...string) {
+func pgTestFail(t *testing.T, dsn string, p models.SourcePolicy, timeout time.Duration, reason string, mentions ...string) {
 	t.Helper()
-	c, err := openPostgres(Settings{Kind: Postgres, DSN: dsn}, p)
+	c, err := openPostgres(models.SourceSettings{Kind: models.KindPostgres, DSN: dsn}, p)
 	if err == nil {
 		defer c.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -835,13 +837,13 @@ func pgTestFail(t *testing.T, dsn string, p Policy, timeout time.Duration, reaso
 			t.Fatalf("%s: connected, want %s", dsn, reason)
 		}
 		_, crawlErr := c.Crawl(ctx, nil)
-		var ce *Error
-		if !errors.As(crawlErr, &ce) || (ce.Reason != reason && !(reason == ReasonUnreachable && ce.Reason == ReasonTimeout)) {
+		var ce *models.SourceError
+		if !errors.As(crawlErr, &ce) || (ce.Reason != reason && !(reason == models.FailureUnreachable && ce.Reason == models.FailureTimeout)) {
 			t.Errorf("crawl: %v, want %s", crawlErr, reason)
 		}
 		pgTestNoSecret(t, crawlErr)
 	}
-	var e *Error
+	var e *models.SourceError
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not an *Error", err, err)
 	}
@@ -862,7 +864,7 @@ func pgTestFail(t *testing.T, dsn string, p Policy, timeout time.Duration, reaso
 
 func TestPostgresFaults(t *testing.T) {
 	_ = pgTestConnect(t, pgTestAdminURL()) // the server is up
-	loop := Policy{AllowLoopback: true}
+	loop := models.SourcePolicy{AllowLoopback: true}
 	secretURL := func(host, db string) string {
 		u, _ := url.Parse(pgTestAdminURL())
 		u.User = url.UserPassword("postgres", pgTestSecret)
@@ -878,11 +880,11 @@ func TestPostgresFaults(t *testing.T) {
 	t.Run("unknown role", func(t *testing.T) {
 		u, _ := url.Parse(secretURL("", ""))
 		u.User = url.UserPassword("nosuchrole_"+pgTestHex(4), pgTestSecret)
-		pgTestFail(t, u.String(), loop, 5*time.Second, ReasonAuth, "The server refused the user name or password.")
+		pgTestFail(t, u.String(), loop, 5*time.Second, models.FailureAuth, "The server refused the user name or password.")
 	})
 	t.Run("no database", func(t *testing.T) {
 		db := "meshport_conn_missing_" + pgTestHex(4)
-		pgTestFail(t, secretURL("", db), loop, 5*time.Second, ReasonNoDatabase, db)
+		pgTestFail(t, secretURL("", db), loop, 5*time.Second, models.FailureNoDatabase, db)
 	})
 	t.Run("closed port", func(t *testing.T) {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -891,14 +893,14 @@ func TestPostgresFaults(t *testing.T) {
 		}
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 		_ = l.Close()
-		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 3*time.Second, ReasonUnreachable,
+		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 3*time.Second, models.FailureUnreachable,
 			"The host 127.0.0.1 did not answer on port "+port, "refused")
 	})
 	t.Run("unroutable host", func(t *testing.T) {
 		// Where the network drops the packets, the caller's deadline
 		// ends the wait; where something else answers (a proxy), it is
 		// told apart from a PostgreSQL server. Either way it is quick.
-		pgTestFail(t, secretURL("10.255.255.1:5432", ""), loop, 3*time.Second, ReasonUnreachable,
+		pgTestFail(t, secretURL("10.255.255.1:5432", ""), loop, 3*time.Second, models.FailureUnreachable,
 			"The host 10.255.255.1 ", "on port 5432")
 	})
 	t.Run("silent host", func(t *testing.T) {
@@ -932,7 +934,7 @@ func TestPostgresFaults(t *testing.T) {
 		}()
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 		start := time.Now()
-		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 2*time.Second, ReasonUnreachable,
+		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 2*time.Second, models.FailureUnreachable,
 			"The host 127.0.0.1 did not answer on port "+port+" within")
 		if took := time.Since(start); took < 2*time.Second {
 			t.Errorf("gave up after %s, before the caller's 2s", took)
@@ -942,7 +944,7 @@ func TestPostgresFaults(t *testing.T) {
 		// the caller allows.
 		defer func(d time.Duration) { pgMaxConnectTimeout = d }(pgMaxConnectTimeout)
 		pgMaxConnectTimeout = 500 * time.Millisecond
-		c, err := openPostgres(Settings{DSN: secretURL("127.0.0.1:"+port, "")}, loop)
+		c, err := openPostgres(models.SourceSettings{DSN: secretURL("127.0.0.1:"+port, "")}, loop)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -950,8 +952,8 @@ func TestPostgresFaults(t *testing.T) {
 		defer cancel()
 		start = time.Now()
 		_, err = c.Test(ctx)
-		var e *Error
-		if took := time.Since(start); !errors.As(err, &e) || e.Reason != ReasonUnreachable || took > 2*time.Second {
+		var e *models.SourceError
+		if took := time.Since(start); !errors.As(err, &e) || e.Reason != models.FailureUnreachable || took > 2*time.Second {
 			t.Errorf("with a 30s deadline: %v after %s, want unreachable after the connect timeout", err, took)
 		}
 	})
@@ -972,7 +974,7 @@ func TestPostgresFaults(t *testing.T) {
 			}
 		}()
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 3*time.Second, ReasonUnreachable,
+		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), loop, 3*time.Second, models.FailureUnreachable,
 			"The host 127.0.0.1 answered on port "+port+", but not as a PostgreSQL server.")
 	})
 	t.Run("loopback refused", func(t *testing.T) {
@@ -993,15 +995,15 @@ func TestPostgresFaults(t *testing.T) {
 			}
 		}()
 		port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), Policy{}, 3*time.Second, ReasonPolicy, "127.0.0.1", "loopback")
-		pgTestFail(t, secretURL("localhost:"+port, ""), Policy{}, 3*time.Second, ReasonPolicy, "localhost")
+		pgTestFail(t, secretURL("127.0.0.1:"+port, ""), models.SourcePolicy{}, 3*time.Second, models.FailurePolicy, "127.0.0.1", "loopback")
+		pgTestFail(t, secretURL("localhost:"+port, ""), models.SourcePolicy{}, 3*time.Second, models.FailurePolicy, "localhost")
 		time.Sleep(100 * time.Millisecond)
 		if n := accepted.Load(); n != 0 {
 			t.Errorf("%d connections reached the refused address", n)
 		}
 		// The same address is reached when loopback is allowed, so the
 		// listener does see connection attempts.
-		c, _ := openPostgres(Settings{DSN: secretURL("127.0.0.1:"+port, "")}, loop)
+		c, _ := openPostgres(models.SourceSettings{DSN: secretURL("127.0.0.1:"+port, "")}, loop)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_, _ = c.Test(ctx)
@@ -1011,37 +1013,37 @@ func TestPostgresFaults(t *testing.T) {
 		}
 	})
 	t.Run("metadata service refused", func(t *testing.T) {
-		pgTestFail(t, secretURL("169.254.169.254:5432", ""), loop, 3*time.Second, ReasonPolicy, "169.254.169.254")
-		pgTestFail(t, secretURL("[fd00:ec2::254]:5432", ""), loop, 3*time.Second, ReasonPolicy, "fd00:ec2::254")
+		pgTestFail(t, secretURL("169.254.169.254:5432", ""), loop, 3*time.Second, models.FailurePolicy, "169.254.169.254")
+		pgTestFail(t, secretURL("[fd00:ec2::254]:5432", ""), loop, 3*time.Second, models.FailurePolicy, "fd00:ec2::254")
 	})
 	t.Run("refused at dial time", func(t *testing.T) {
 		// A name allowed when checked that resolves to a refused address
 		// when dialled (DNS rebinding) is refused by the dialer.
-		c, err := openPostgres(Settings{DSN: secretURL("192.0.2.10:5432", "")}, Policy{})
+		c, err := openPostgres(models.SourceSettings{DSN: secretURL("192.0.2.10:5432", "")}, models.SourcePolicy{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pc := c.(*pgConnector)
 		pc.cfg.LookupFunc = func(context.Context, string) ([]string, error) { return []string{"127.0.0.1"}, nil }
 		_, err = c.Test(context.Background())
-		var e *Error
-		if !errors.As(err, &e) || e.Reason != ReasonPolicy || !strings.Contains(e.Message, "loopback") {
+		var e *models.SourceError
+		if !errors.As(err, &e) || e.Reason != models.FailurePolicy || !strings.Contains(e.Message, "loopback") {
 			t.Errorf("got %v (%#v), want the policy's refusal", err, err)
 		}
 		pgTestNoSecret(t, err)
 	})
 	t.Run("invalid addresses", func(t *testing.T) {
 		for _, tc := range []struct{ dsn, reason string }{
-			{"mysql://postgres:" + pgTestSecret + "@127.0.0.1/test", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1:notaport/test", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1:99999/test", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?servicefile=/etc/passwd&service=x", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?passfile=/root/.pgpass", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?sslkey=/etc/ssl/private/key.pem", ReasonInvalid},
-			{"postgres://postgres:" + pgTestSecret + "@/test?host=/var/run/postgresql", ReasonPolicy},
+			{"mysql://postgres:" + pgTestSecret + "@127.0.0.1/test", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1:notaport/test", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1:99999/test", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?servicefile=/etc/passwd&service=x", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?passfile=/root/.pgpass", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@127.0.0.1/test?sslkey=/etc/ssl/private/key.pem", models.FailureInvalid},
+			{"postgres://postgres:" + pgTestSecret + "@/test?host=/var/run/postgresql", models.FailurePolicy},
 		} {
-			_, err := openPostgres(Settings{DSN: tc.dsn}, loop)
-			var e *Error
+			_, err := openPostgres(models.SourceSettings{DSN: tc.dsn}, loop)
+			var e *models.SourceError
 			if !errors.As(err, &e) || e.Reason != tc.reason {
 				t.Errorf("%s: %v, want %s", tc.dsn, err, tc.reason)
 			}
@@ -1050,14 +1052,14 @@ func TestPostgresFaults(t *testing.T) {
 	})
 	t.Run("no password from the environment", func(t *testing.T) {
 		t.Setenv("PGPASSWORD", "EnvPassword")
-		c, err := openPostgres(Settings{DSN: "postgres://someone@db.example.com/sales"}, Policy{})
+		c, err := openPostgres(models.SourceSettings{DSN: "postgres://someone@db.example.com/sales"}, models.SourcePolicy{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if pw := c.(*pgConnector).cfg.Password; pw != "" {
 			t.Errorf("password %q taken from the environment", pw)
 		}
-		c, err = openPostgres(Settings{DSN: "postgres://someone:" + pgTestSecret + "@db.example.com/sales"}, Policy{})
+		c, err = openPostgres(models.SourceSettings{DSN: "postgres://someone:" + pgTestSecret + "@db.example.com/sales"}, models.SourcePolicy{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1087,7 +1089,7 @@ func TestPostgresScrub(t *testing.T) {
 
 func TestPostgresClosed(t *testing.T) {
 	dsn, _ := pgTestDB(t)
-	c := pgTestOpen(t, Settings{DSN: dsn}, Policy{AllowLoopback: true})
+	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -1116,7 +1118,7 @@ func BenchmarkPostgresCrawl10kTables(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("crawl", func(b *testing.B) {
-		c := pgTestOpen(b, Settings{DSN: dsn}, Policy{AllowLoopback: true})
+		c := pgTestOpen(b, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 		for b.Loop() {
 			snap, err := c.Crawl(ctx, nil)
 			if err != nil {
@@ -1215,7 +1217,7 @@ func TestPostgresOneConnectionRole(t *testing.T) {
 	pgTestExec(t, conn, `CREATE TABLE t1 (id int); INSERT INTO t1 SELECT generate_series(1, 1000); CREATE TABLE t2 (id int)`)
 	u, _ := url.Parse(dsn)
 	u.User = url.User(role)
-	snap := pgTestCrawl(t, pgTestOpen(t, Settings{DSN: u.String()}, Policy{AllowLoopback: true}))
+	snap := pgTestCrawl(t, pgTestOpen(t, models.SourceSettings{DSN: u.String()}, models.SourcePolicy{AllowLoopback: true}))
 	assets := pgTestAssets(snap)
 	for _, key := range []string{"public.t1", "public.t2"} {
 		var want int64

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	sqlite "github.com/glebarez/go-sqlite" // pure-Go driver "sqlite" (modernc.org/sqlite underneath)
+
+	"github.com/meshport/meshport/models"
 )
 
 // sqliteSchema is the schema every SQLite asset is in: asset keys, Include,
@@ -21,14 +23,14 @@ const sqliteUsageNote = "SQLite keeps no read statistics"
 
 // sqliteConnector reads one SQLite file, opened read-only.
 type sqliteConnector struct {
-	s    Settings
-	p    Policy
+	s    models.SourceSettings
+	p    models.SourcePolicy
 	path string // as registered; resolved against the policy on each use
 }
 
 // openSQLite checks the path against the policy; the file is opened on
 // Test or Crawl.
-func openSQLite(s Settings, p Policy) (Connector, error) {
+func openSQLite(s models.SourceSettings, p models.SourcePolicy) (Connector, error) {
 	if s.StatementTimeout <= 0 {
 		s.StatementTimeout = 30 * time.Second
 	}
@@ -51,17 +53,17 @@ func openSQLite(s Settings, p Policy) (Connector, error) {
 func sqlitePathFromDSN(dsn string) (string, error) {
 	dsn = strings.TrimSpace(dsn)
 	if dsn == "" {
-		return "", &Error{Reason: ReasonInvalid, Message: "The SQLite source needs the path of its file."}
+		return "", &models.SourceError{Reason: models.FailureInvalid, Message: "The SQLite source needs the path of its file."}
 	}
 	if !strings.HasPrefix(strings.ToLower(dsn), "file:") {
 		return dsn, nil
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q is not a file: address; give the file's path.", dsn), Err: err}
+		return "", &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q is not a file: address; give the file's path.", dsn), Err: err}
 	}
 	if u.Host != "" && u.Host != "localhost" {
-		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q names another machine; give the path of a file on this one.", dsn)}
+		return "", &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q names another machine; give the path of a file on this one.", dsn)}
 	}
 	p := u.Path
 	if p == "" {
@@ -71,7 +73,7 @@ func sqlitePathFromDSN(dsn string) (string, error) {
 		}
 	}
 	if p == "" {
-		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q names no file.", dsn)}
+		return "", &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q names no file.", dsn)}
 	}
 	return p, nil
 }
@@ -87,7 +89,7 @@ func (c *sqliteConnector) resolve() (string, os.FileInfo, error) {
 		return "", nil, c.fail(err, real)
 	}
 	if !fi.Mode().IsRegular() {
-		return "", nil, &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("%q is not a file: give the path of a SQLite database file.", c.path)}
+		return "", nil, &models.SourceError{Reason: models.FailureInvalid, Message: fmt.Sprintf("%q is not a file: give the path of a SQLite database file.", c.path)}
 	}
 	return real, fi, nil
 }
@@ -191,22 +193,22 @@ func (c *sqliteConnector) objects(ctx context.Context, m *sqliteSession) ([]sqli
 }
 
 // assets lists the tables and views the settings select.
-func (c *sqliteConnector) assets(objs []sqliteObject) (assets []Observation, virtual map[string]bool) {
+func (c *sqliteConnector) assets(objs []sqliteObject) (assets []models.ObservedAsset, virtual map[string]bool) {
 	virtual = map[string]bool{}
 	for _, o := range objs {
-		var kind AssetKind
+		var kind models.AssetKind
 		switch o.typ {
 		case "table":
-			kind = Table
+			kind = models.AssetTable
 			if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(o.sql)), "CREATE VIRTUAL TABLE") {
 				virtual[o.name] = true
 			}
 		case "view":
-			kind = View
+			kind = models.AssetView
 		default:
 			continue
 		}
-		a := Observation{Schema: sqliteSchema, Name: o.name, Kind: kind}
+		a := models.ObservedAsset{Schema: sqliteSchema, Name: o.name, Kind: kind}
 		if keepAsset(a.Key(), c.s.Include, c.s.Exclude) {
 			assets = append(assets, a)
 		}
@@ -215,18 +217,18 @@ func (c *sqliteConnector) assets(objs []sqliteObject) (assets []Observation, vir
 }
 
 // Test opens the file and says what it holds.
-func (c *sqliteConnector) Test(ctx context.Context) (TestResult, error) {
+func (c *sqliteConnector) Test(ctx context.Context) (models.ConnectionTest, error) {
 	m, err := c.begin(ctx)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	defer m.close()
 	objs, err := c.objects(ctx, m)
 	if err != nil {
-		return TestResult{}, err
+		return models.ConnectionTest{}, err
 	}
 	assets, _ := c.assets(objs)
-	return TestResult{
+	return models.ConnectionTest{
 		ServerVersion: "SQLite " + m.version,
 		Summary: fmt.Sprintf("Opened %s (SQLite %s, %s) read-only: %d tables and views visible; usage: %s.",
 			m.path, m.version, humanBytes(m.fi.Size()), len(assets), sqliteUsageNote),
@@ -235,7 +237,7 @@ func (c *sqliteConnector) Test(ctx context.Context) (TestResult, error) {
 }
 
 // Crawl reads every table and view the settings select.
-func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) (*Snapshot, error) {
+func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) (*models.CrawlSnapshot, error) {
 	m, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -265,7 +267,7 @@ func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) 
 		if err := c.columns(ctx, m, o, virtual[o.Name]); err != nil {
 			return nil, err
 		}
-		if o.Kind == Table {
+		if o.Kind == models.AssetTable {
 			if size, ok := sizes[o.Name]; ok {
 				o.SizeBytes = &size
 			}
@@ -285,7 +287,7 @@ func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) 
 	if progress != nil {
 		progress(len(assets))
 	}
-	return &Snapshot{
+	return &models.CrawlSnapshot{
 		ServerVersion: "SQLite " + m.version,
 		UsageKnown:    false,
 		UsageNote:     sqliteUsageNote,
@@ -525,14 +527,14 @@ func sqliteVarint(b []byte) (int64, int) {
 	return v, len(b)
 }
 
-func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *Observation, virtual bool) error {
+func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *models.ObservedAsset, virtual bool) error {
 	sctx, cancel := c.stmtCtx(ctx)
 	defer cancel()
 	rows, err := m.tx.QueryContext(sctx, "SELECT name, type FROM pragma_table_info(?, 'main') ORDER BY cid", o.Name)
 	if err == nil {
 		defer rows.Close()
 		for rows.Next() {
-			var col Column
+			var col models.Column
 			if err = rows.Scan(&col.Name, &col.Type); err != nil {
 				break
 			}
@@ -547,7 +549,7 @@ func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *Obse
 		return nil
 	case ctx.Err() != nil:
 		return c.fail(ctx.Err(), m.path)
-	case virtual || o.Kind == View:
+	case virtual || o.Kind == models.AssetView:
 		// A view over a table that is gone, or a virtual table whose
 		// module this build lacks: columns unknown, the rest still read.
 		o.Columns = nil
@@ -558,7 +560,7 @@ func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *Obse
 
 // count sets the exact row count: SQLite keeps no estimate. A count cut off
 // by the statement timeout leaves it unknown.
-func (c *sqliteConnector) count(ctx context.Context, m *sqliteSession, o *Observation, virtual bool) error {
+func (c *sqliteConnector) count(ctx context.Context, m *sqliteSession, o *models.ObservedAsset, virtual bool) error {
 	var n int64
 	err := c.queryRow(ctx, m, "SELECT COUNT(*) FROM "+quoteSQLiteIdent(sqliteSchema)+"."+quoteSQLiteIdent(o.Name)).Scan(&n)
 	switch {
@@ -575,7 +577,7 @@ func (c *sqliteConnector) count(ctx context.Context, m *sqliteSession, o *Observ
 
 // freshness reads max(freshness column) when one is set for the asset and
 // the column exists.
-func (c *sqliteConnector) freshness(ctx context.Context, m *sqliteSession, o *Observation) error {
+func (c *sqliteConnector) freshness(ctx context.Context, m *sqliteSession, o *models.ObservedAsset) error {
 	col, ok := c.s.FreshnessColumns[o.Key()]
 	if !ok || col == "" {
 		return nil
@@ -622,39 +624,39 @@ func sqliteCode(err error) int {
 }
 
 func (c *sqliteConnector) fail(err error, path string) error {
-	var ce *Error
+	var ce *models.SourceError
 	if errors.As(err, &ce) {
 		return ce
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf("Reading %s took longer than allowed.", path)}
+		return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf("Reading %s took longer than allowed.", path)}
 	case errors.Is(err, context.Canceled):
-		return &Error{Reason: ReasonOther, Err: err, Message: "Reading the source was cancelled."}
+		return &models.SourceError{Reason: models.FailureOther, Err: err, Message: "Reading the source was cancelled."}
 	case errors.Is(err, os.ErrNotExist):
-		return &Error{Reason: ReasonNoDatabase, Err: err, Message: fmt.Sprintf("The file %s does not exist.", path)}
+		return &models.SourceError{Reason: models.FailureNoDatabase, Err: err, Message: fmt.Sprintf("The file %s does not exist.", path)}
 	case errors.Is(err, os.ErrPermission):
-		return &Error{Reason: ReasonPermission, Err: err, Message: fmt.Sprintf("The portal may not read %s.", path)}
+		return &models.SourceError{Reason: models.FailurePermission, Err: err, Message: fmt.Sprintf("The portal may not read %s.", path)}
 	}
 	switch sqliteCode(err) {
 	case 14: // SQLITE_CANTOPEN
 		if _, serr := os.Stat(path); errors.Is(serr, os.ErrNotExist) {
-			return &Error{Reason: ReasonNoDatabase, Err: err, Message: fmt.Sprintf("The file %s does not exist.", path)}
+			return &models.SourceError{Reason: models.FailureNoDatabase, Err: err, Message: fmt.Sprintf("The file %s does not exist.", path)}
 		}
-		return &Error{Reason: ReasonPermission, Err: err, Message: fmt.Sprintf(
+		return &models.SourceError{Reason: models.FailurePermission, Err: err, Message: fmt.Sprintf(
 			"%s cannot be opened: the portal needs to read the file (and, for a database in WAL mode, its folder).", path)}
 	case 26: // SQLITE_NOTADB
-		return &Error{Reason: ReasonInvalid, Err: err, Message: fmt.Sprintf("%s is not a SQLite database.", path)}
+		return &models.SourceError{Reason: models.FailureInvalid, Err: err, Message: fmt.Sprintf("%s is not a SQLite database.", path)}
 	case 11: // SQLITE_CORRUPT
-		return &Error{Reason: ReasonOther, Err: err, Message: fmt.Sprintf("%s is damaged (SQLite says the database disk image is malformed).", path)}
+		return &models.SourceError{Reason: models.FailureOther, Err: err, Message: fmt.Sprintf("%s is damaged (SQLite says the database disk image is malformed).", path)}
 	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-		return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf("%s is locked by a program writing to it; the next crawl will try again.", path)}
+		return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf("%s is locked by a program writing to it; the next crawl will try again.", path)}
 	case 3, 23: // SQLITE_PERM, SQLITE_AUTH
-		return &Error{Reason: ReasonPermission, Err: err, Message: fmt.Sprintf("The portal may not read %s.", path)}
+		return &models.SourceError{Reason: models.FailurePermission, Err: err, Message: fmt.Sprintf("The portal may not read %s.", path)}
 	case 9: // SQLITE_INTERRUPT
-		return &Error{Reason: ReasonTimeout, Err: err, Message: fmt.Sprintf("Reading %s took longer than allowed.", path)}
+		return &models.SourceError{Reason: models.FailureTimeout, Err: err, Message: fmt.Sprintf("Reading %s took longer than allowed.", path)}
 	}
-	return &Error{Reason: ReasonOther, Err: err, Message: fmt.Sprintf("Reading %s failed: %v", path, err)}
+	return &models.SourceError{Reason: models.FailureOther, Err: err, Message: fmt.Sprintf("Reading %s failed: %v", path, err)}
 }
 
 // freshnessTimeLayouts are the text forms of times found in freshness columns.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshport/meshport/models"
 )
 
 // makeSQLite creates a SQLite file at path (writable, for the test's own
@@ -123,13 +125,13 @@ func TestSQLiteCrawl(t *testing.T) {
 	}
 	before := stateOf(t, path)
 
-	s := Settings{Kind: SQLite, DSN: path, FreshnessColumns: map[string]string{
+	s := models.SourceSettings{Kind: models.KindSQLite, DSN: path, FreshnessColumns: map[string]string{
 		"main.orders":         "updated_at",
 		"main.Bestellungen Ü": "geändert am",
 		"main.empty_one":      "changed",    // no rows: NULL
 		"main.select":         "2024-01-01", // not a column: unknown, not the literal '2024-01-01'
 	}}
-	c, err := Open(s, Policy{FileRoots: []string{dir}})
+	c, err := Open(s, models.SourcePolicy{FileRoots: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func TestSQLiteCrawl(t *testing.T) {
 	if len(calls) == 0 || calls[len(calls)-1] != 5 {
 		t.Errorf("progress calls %v, want the last to be 5", calls)
 	}
-	got := map[string]Observation{}
+	got := map[string]models.ObservedAsset{}
 	var keys []string
 	for _, o := range snap.Assets {
 		got[o.Key()] = o
@@ -160,7 +162,7 @@ func TestSQLiteCrawl(t *testing.T) {
 	if !reflect.DeepEqual(keys, wantKeys) {
 		t.Fatalf("assets %q, want %q", keys, wantKeys)
 	}
-	wantCols := map[string][]Column{
+	wantCols := map[string][]models.Column{
 		"main.orders":         {{"id", "INTEGER"}, {"customer", "TEXT"}, {"amount", "REAL"}, {"updated_at", "TEXT"}},
 		"main.Bestellungen Ü": {{"Nummer", "INTEGER"}, {"geändert am", "TEXT"}, {`we"ird`, "BLOB"}},
 		"main.select":         {{"x", ""}},
@@ -173,12 +175,12 @@ func TestSQLiteCrawl(t *testing.T) {
 			t.Errorf("%s columns %v, want %v", key, o.Columns, wantCols[key])
 		}
 		if key == "main.big_orders" {
-			if o.Kind != View || o.SizeBytes != nil || o.RowEstimate != nil || o.LastModified != nil {
+			if o.Kind != models.AssetView || o.SizeBytes != nil || o.RowEstimate != nil || o.LastModified != nil {
 				t.Errorf("view: kind %q, size %v, rows %v, modified %v", o.Kind, intOrNil(o.SizeBytes), intOrNil(o.RowEstimate), o.LastModified)
 			}
 			continue
 		}
-		if o.Kind != Table || o.Schema != "main" {
+		if o.Kind != models.AssetTable || o.Schema != "main" {
 			t.Errorf("%s: kind %q schema %q", key, o.Kind, o.Schema)
 		}
 		if o.RowEstimate == nil || *o.RowEstimate != wantRows[key] {
@@ -256,7 +258,7 @@ func TestSQLiteFilters(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.db")
 	makeSQLite(t, path, sqliteShop...)
-	p := Policy{FileRoots: []string{dir}}
+	p := models.SourcePolicy{FileRoots: []string{dir}}
 	for _, tc := range []struct {
 		include, exclude []string
 		want             []string
@@ -265,7 +267,7 @@ func TestSQLiteFilters(t *testing.T) {
 		{nil, []string{"main.*_*"}, []string{"main.Bestellungen Ü", "main.orders", "main.select"}},
 		{[]string{"other.*"}, nil, nil},
 	} {
-		c, err := Open(Settings{Kind: SQLite, DSN: path, Include: tc.include, Exclude: tc.exclude}, p)
+		c, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: path, Include: tc.include, Exclude: tc.exclude}, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,9 +290,9 @@ func TestSQLiteDSNForms(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "odd name #1?.db")
 	makeSQLite(t, path, `CREATE TABLE t (a)`, `INSERT INTO t VALUES (1)`)
-	p := Policy{FileRoots: []string{dir}}
+	p := models.SourcePolicy{FileRoots: []string{dir}}
 	for _, dsn := range []string{path, "file://" + strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(path, " ", "%20"), "#", "%23"), "?", "%3F")} {
-		c, err := Open(Settings{Kind: SQLite, DSN: dsn}, p)
+		c, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: dsn}, p)
 		if err != nil {
 			t.Fatalf("%s: %v", dsn, err)
 		}
@@ -310,37 +312,37 @@ func TestSQLiteDSNForms(t *testing.T) {
 func TestSQLiteRefusesAndFails(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	p := Policy{FileRoots: []string{root}}
+	p := models.SourcePolicy{FileRoots: []string{root}}
 	outsideDB := filepath.Join(outside, "x.db")
 	makeSQLite(t, outsideDB, `CREATE TABLE t (a)`)
 
-	_, err := Open(Settings{Kind: SQLite, DSN: outsideDB}, p)
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: SQLite, DSN: filepath.Join(root, "..", filepath.Base(outside), "x.db")}, p)
-	checkReason(t, err, ReasonPolicy)
+	_, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: outsideDB}, p)
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: filepath.Join(root, "..", filepath.Base(outside), "x.db")}, p)
+	checkReason(t, err, models.FailurePolicy)
 	link := filepath.Join(root, "link.db")
 	if err := os.Symlink(outsideDB, link); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Open(Settings{Kind: SQLite, DSN: link}, p)
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: SQLite, DSN: outsideDB}, Policy{})
-	checkReason(t, err, ReasonPolicy)
-	_, err = Open(Settings{Kind: SQLite, DSN: "shop.db"}, p)
-	checkReason(t, err, ReasonInvalid)
-	_, err = Open(Settings{Kind: SQLite, DSN: root}, p)
-	checkReason(t, err, ReasonInvalid)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: link}, p)
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: outsideDB}, models.SourcePolicy{})
+	checkReason(t, err, models.FailurePolicy)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: "shop.db"}, p)
+	checkReason(t, err, models.FailureInvalid)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: root}, p)
+	checkReason(t, err, models.FailureInvalid)
 
 	missing := filepath.Join(root, "missing.db")
-	_, err = Open(Settings{Kind: SQLite, DSN: missing}, p)
-	checkReason(t, err, ReasonNoDatabase)
+	_, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: missing}, p)
+	checkReason(t, err, models.FailureNoDatabase)
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Open created %s: %v", missing, err)
 	}
 	// Removed after Open: Test and Crawl say so and do not create it.
 	gone := filepath.Join(root, "gone.db")
 	makeSQLite(t, gone, `CREATE TABLE t (a)`)
-	c, err := Open(Settings{Kind: SQLite, DSN: gone}, p)
+	c, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: gone}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,9 +350,9 @@ func TestSQLiteRefusesAndFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Crawl(context.Background(), nil)
-	checkReason(t, err, ReasonNoDatabase)
+	checkReason(t, err, models.FailureNoDatabase)
 	_, err = c.Test(context.Background())
-	checkReason(t, err, ReasonNoDatabase)
+	checkReason(t, err, models.FailureNoDatabase)
 	if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("crawling created %s: %v", gone, err)
 	}
@@ -359,16 +361,16 @@ func TestSQLiteRefusesAndFails(t *testing.T) {
 	if err := os.WriteFile(text, []byte("these are notes, not a database, and long enough to be read as a header"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err = Open(Settings{Kind: SQLite, DSN: text}, p)
+	c, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: text}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Test(context.Background())
-	checkReason(t, err, ReasonInvalid)
+	checkReason(t, err, models.FailureInvalid)
 
 	good := filepath.Join(root, "good.db")
 	makeSQLite(t, good, `CREATE TABLE t (a)`)
-	c, err = Open(Settings{Kind: SQLite, DSN: good}, p)
+	c, err = Open(models.SourceSettings{Kind: models.KindSQLite, DSN: good}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +386,7 @@ func TestSQLiteSessionIsReadOnly(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.db")
 	makeSQLite(t, path, `CREATE TABLE t (a)`)
-	c, err := openSQLite(Settings{Kind: SQLite, DSN: path}, Policy{FileRoots: []string{dir}})
+	c, err := openSQLite(models.SourceSettings{Kind: models.KindSQLite, DSN: path}, models.SourcePolicy{FileRoots: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +416,7 @@ func TestSQLiteWALFile(t *testing.T) {
 	path := filepath.Join(dir, "wal.db")
 	makeSQLite(t, path, `PRAGMA journal_mode=WAL`, `CREATE TABLE t (a)`, `INSERT INTO t VALUES (1), (2)`)
 	before := stateOf(t, path)
-	c, err := Open(Settings{Kind: SQLite, DSN: path}, Policy{FileRoots: []string{dir}})
+	c, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: path}, models.SourcePolicy{FileRoots: []string{dir}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +480,7 @@ func TestSQLiteSizesByWalkingTheFile(t *testing.T) {
 	)...)
 
 	crawl := func(path string) map[string]int64 {
-		c, err := Open(Settings{Kind: SQLite, DSN: path}, Policy{FileRoots: []string{dir}})
+		c, err := Open(models.SourceSettings{Kind: models.KindSQLite, DSN: path}, models.SourcePolicy{FileRoots: []string{dir}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
 )
@@ -124,10 +123,10 @@ func (f FormData) domainOptions() []views.Option {
 }
 
 func kindOptions() []views.Option {
-	labels := map[connectors.Kind]string{connectors.Postgres: "PostgreSQL", connectors.MySQL: "MySQL / MariaDB",
-		connectors.SQLite: "SQLite file", connectors.Files: "Directory of files"}
+	labels := map[models.SourceKind]string{models.KindPostgres: "PostgreSQL", models.KindMySQL: "MySQL / MariaDB",
+		models.KindSQLite: "SQLite file", models.KindFiles: "Directory of files"}
 	var opts []views.Option
-	for _, k := range connectors.Kinds() {
+	for _, k := range models.SourceKinds() {
 		opts = append(opts, views.Option{Value: string(k), Label: labels[k]})
 	}
 	return opts
@@ -145,18 +144,18 @@ func KindLabel(kind string) string {
 
 // IsFileKind says whether the kind is reached by a path.
 func IsFileKind(kind string) bool {
-	return kind == string(connectors.SQLite) || kind == string(connectors.Files)
+	return kind == string(models.KindSQLite) || kind == string(models.KindFiles)
 }
 
 func defaultPort(kind string) string {
-	if kind == string(connectors.MySQL) {
+	if kind == string(models.KindMySQL) {
 		return "3306"
 	}
 	return "5432"
 }
 
 func pathPlaceholder(kind string) string {
-	if kind == string(connectors.Files) {
+	if kind == string(models.KindFiles) {
 		return "/data/exports"
 	}
 	return "/data/warehouse.db"
@@ -345,8 +344,8 @@ func (d ShowData) assetsURL(f models.AssetFilter) string {
 
 func assetKindOptions() []views.Option {
 	opts := []views.Option{{Value: "", Label: "All kinds"}}
-	for _, k := range []connectors.AssetKind{connectors.Table, connectors.PartitionedTable, connectors.Partition,
-		connectors.View, connectors.MaterializedView, connectors.ForeignTable, connectors.FileDataset} {
+	for _, k := range []models.AssetKind{models.AssetTable, models.AssetPartitionedTable, models.AssetPartition,
+		models.AssetView, models.AssetMaterializedView, models.AssetForeignTable, models.AssetFileDataset} {
 		opts = append(opts, views.Option{Value: string(k), Label: string(k)})
 	}
 	return opts

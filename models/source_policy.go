@@ -1,4 +1,4 @@
-package connectors
+package models
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 	"time"
 )
 
-// Policy is what an operator lets registered sources reach. Anyone who may
+// SourcePolicy is what an operator lets registered sources reach. Anyone who may
 // register a source chooses its host or path, so without a policy the
 // portal could be made to probe its own machine, the cloud metadata service
 // or files beside it.
-type Policy struct {
+type SourcePolicy struct {
 	// AllowLoopback lets sources on this machine through
 	// (MESHPORT_SOURCES_ALLOW_LOOPBACK, for local use and tests).
 	AllowLoopback bool
@@ -37,7 +37,7 @@ var metadataAddrs = []netip.Addr{
 // CheckAddr refuses addresses sources may not use: unspecified, multicast,
 // link-local (which includes 169.254.169.254, the metadata service), known
 // metadata endpoints, and loopback unless allowed.
-func (p Policy) CheckAddr(ip netip.Addr) error {
+func (p SourcePolicy) CheckAddr(ip netip.Addr) error {
 	ip = ip.Unmap()
 	switch {
 	case !ip.IsValid() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast():
@@ -57,7 +57,7 @@ func (p Policy) CheckAddr(ip netip.Addr) error {
 
 // CheckHost resolves host and refuses it if any of its addresses is refused,
 // so that the person registering the source learns it at once.
-func (p Policy) CheckHost(ctx context.Context, host string) error {
+func (p SourcePolicy) CheckHost(ctx context.Context, host string) error {
 	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
 		return p.policyError(host, p.CheckAddr(ip))
 	}
@@ -66,7 +66,7 @@ func (p Policy) CheckHost(ctx context.Context, host string) error {
 	}
 	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	if err != nil {
-		return &Error{Reason: ReasonUnreachable, Message: fmt.Sprintf("The host %q could not be found (DNS).", host), Err: err}
+		return &SourceError{Reason: FailureUnreachable, Message: fmt.Sprintf("The host %q could not be found (DNS).", host), Err: err}
 	}
 	for _, a := range addrs {
 		if err := p.CheckAddr(a); err != nil {
@@ -76,18 +76,18 @@ func (p Policy) CheckHost(ctx context.Context, host string) error {
 	return nil
 }
 
-func (p Policy) policyError(host string, err error) error {
+func (p SourcePolicy) policyError(host string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{Reason: ReasonPolicy, Message: fmt.Sprintf("The host %q is not allowed for sources: %v.", host, err), Err: err}
+	return &SourceError{Reason: FailurePolicy, Message: fmt.Sprintf("The host %q is not allowed for sources: %v.", host, err), Err: err}
 }
 
 // Dialer connects only to allowed addresses. The check runs on the address
 // actually dialled, after name resolution, so a name that resolves to an
 // allowed address when registered and to a refused one later (DNS
 // rebinding) is still refused.
-func (p Policy) Dialer(timeout time.Duration) *net.Dialer {
+func (p SourcePolicy) Dialer(timeout time.Duration) *net.Dialer {
 	return &net.Dialer{
 		Timeout: timeout,
 		Control: func(network, address string, _ syscall.RawConn) error {
@@ -96,7 +96,7 @@ func (p Policy) Dialer(timeout time.Duration) *net.Dialer {
 				return fmt.Errorf("dial %s: %w", address, err)
 			}
 			if err := p.CheckAddr(ap.Addr()); err != nil {
-				return &Error{Reason: ReasonPolicy, Message: "The source's address is not allowed: " + err.Error() + ".", Err: err}
+				return &SourceError{Reason: FailurePolicy, Message: "The source's address is not allowed: " + err.Error() + ".", Err: err}
 			}
 			return nil
 		},
@@ -105,26 +105,26 @@ func (p Policy) Dialer(timeout time.Duration) *net.Dialer {
 
 // CheckPath resolves path (symlinks included) and returns it when it lies
 // under one of the file roots.
-func (p Policy) CheckPath(path string) (string, error) {
+func (p SourcePolicy) CheckPath(path string) (string, error) {
 	if len(p.FileRoots) == 0 {
-		return "", &Error{Reason: ReasonPolicy,
+		return "", &SourceError{Reason: FailurePolicy,
 			Message: "File and SQLite sources are switched off: an operator allows them under chosen folders with MESHPORT_SOURCES_FILE_ROOTS."}
 	}
 	if !filepath.IsAbs(path) {
-		return "", &Error{Reason: ReasonInvalid, Message: fmt.Sprintf("The path %q must be absolute.", path)}
+		return "", &SourceError{Reason: FailureInvalid, Message: fmt.Sprintf("The path %q must be absolute.", path)}
 	}
 	// Containment is checked before the path is looked at, so a path outside
 	// the roots says nothing about whether it exists.
-	outside := &Error{Reason: ReasonPolicy, Message: fmt.Sprintf("The path %q is outside the folders the operator allows for sources (MESHPORT_SOURCES_FILE_ROOTS).", path)}
+	outside := &SourceError{Reason: FailurePolicy, Message: fmt.Sprintf("The path %q is outside the folders the operator allows for sources (MESHPORT_SOURCES_FILE_ROOTS).", path)}
 	if !p.underRoot(filepath.Clean(path), false) {
 		return "", outside
 	}
 	real, err := filepath.EvalSymlinks(filepath.Clean(path))
 	if err != nil {
 		if os.IsNotExist(err) {
-			return "", &Error{Reason: ReasonNoDatabase, Message: fmt.Sprintf("The path %q does not exist.", path), Err: err}
+			return "", &SourceError{Reason: FailureNoDatabase, Message: fmt.Sprintf("The path %q does not exist.", path), Err: err}
 		}
-		return "", &Error{Reason: ReasonPermission, Message: fmt.Sprintf("The path %q cannot be read.", path), Err: err}
+		return "", &SourceError{Reason: FailurePermission, Message: fmt.Sprintf("The path %q cannot be read.", path), Err: err}
 	}
 	if !p.underRoot(real, true) { // a symlink inside pointing outside
 		return "", outside
@@ -134,7 +134,7 @@ func (p Policy) CheckPath(path string) (string, error) {
 
 // underRoot reports whether path lies in one of the file roots; resolved
 // compares against the roots with their symlinks resolved.
-func (p Policy) underRoot(path string, resolved bool) bool {
+func (p SourcePolicy) underRoot(path string, resolved bool) bool {
 	for _, root := range p.FileRoots {
 		root = filepath.Clean(root)
 		if resolved {

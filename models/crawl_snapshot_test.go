@@ -1,16 +1,18 @@
-package connectors
+package models_test
 
 import (
 	"slices"
 	"testing"
+
+	"github.com/meshport/meshport/models"
 )
 
 func TestFreshnessWarnings(t *testing.T) {
-	snap := &Snapshot{Assets: []Observation{
+	snap := &models.CrawlSnapshot{Assets: []models.ObservedAsset{
 		{Schema: "public", Name: "orders"},
 		{Schema: "public", Name: "notes", FreshnessNote: `freshness column "body" is not a date or timestamp`},
 	}}
-	got := FreshnessWarnings(map[string]string{"public.orders": "updated_at", "public.gone": "at", "public.notes": "body", "public.blank": ""}, snap)
+	got := models.FreshnessWarnings(map[string]string{"public.orders": "updated_at", "public.gone": "at", "public.notes": "body", "public.blank": ""}, snap)
 	want := []string{
 		`public.gone: freshness column "at" is set, but no such table or view was crawled (missing or excluded)`,
 		`public.notes: freshness column "body" is not a date or timestamp`,
