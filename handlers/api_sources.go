@@ -197,7 +197,6 @@ func (s *Server) apiSourceCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	body := toSourceJSON(src, time.Now())
 	c.Response().Header().Set(echo.HeaderLocation, body.URL)
 	return c.JSON(http.StatusCreated, body)
@@ -226,7 +225,6 @@ func (s *Server) apiSourcePatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	out, err := s.sourceDetail(c, updated)
 	if err != nil {
 		return err
@@ -238,7 +236,6 @@ func (s *Server) apiSourceDelete(c echo.Context) error {
 	if err := s.store.DeleteSource(c.Request().Context(), principal(c), c.Param("source")); err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	return c.NoContent(http.StatusNoContent)
 }
 

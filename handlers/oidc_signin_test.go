@@ -45,7 +45,7 @@ func TestSSOCallbackExpires(t *testing.T) {
 		t.Run(tc.wait.String(), func(t *testing.T) {
 			provider := oidctest.New(t)
 			provider.SetUser(map[string]any{"sub": "u1", "name": "Ada"})
-			store, err := models.Open(filepath.Join(t.TempDir(), "m.db"))
+			store, err := models.Open(filepath.Join(t.TempDir(), "m.db"), models.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,12 +15,12 @@ func (s *Server) reportRetry(c echo.Context) error {
 	if err != nil {
 		return models.Errorf(models.ENOTFOUND, "There is no message %q.", truncate(c.Param("id"), 20))
 	}
-	m, err := s.store.RetryMessage(c.Request().Context(), principal(c), uint(id))
+	if s.cfg.Reports == nil {
+		return models.Errorf(models.EUNAVAILABLE, "Reports are not set up in this portal.")
+	}
+	m, err := s.cfg.Reports.Retry(c.Request().Context(), principal(c), uint(id))
 	if err != nil {
 		return err
-	}
-	if s.cfg.Reports != nil {
-		s.cfg.Reports.Kick()
 	}
 	setFlash(c, "success", fmt.Sprintf("The report to %s (%s) is sent again now.", m.Recipient, m.Period))
 	return c.Redirect(http.StatusSeeOther, "/reports/deliveries")

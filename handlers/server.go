@@ -36,8 +36,9 @@ type Config struct {
 type Reports interface {
 	Preview(ctx context.Context, email string) (*models.Report, string, string, error)
 	QueueNow(ctx context.Context, p models.Principal, email string) (*models.OutboxMessage, error)
+	// Retry puts a failed or waiting message back to be sent now.
+	Retry(ctx context.Context, p models.Principal, id uint) (*models.OutboxMessage, error)
 	SMTPConfigured() bool
-	Kick()
 }
 
 // Server holds the dependencies of every handler.

@@ -14,8 +14,6 @@ type Crawls interface {
 	Start(src *models.Source, trigger string, scheduledFor *time.Time, actor string) (*models.CrawlRun, error)
 	// TestConnection connects with settings and says what it sees.
 	TestConnection(ctx context.Context, settings models.SourceSettings) (models.ConnectionTest, error)
-	// SourcesChanged re-reads the schedules after a write.
-	SourcesChanged()
 }
 
 // connectorMessage is a connector error in plain words; other errors are

@@ -15,7 +15,6 @@ func (s *Server) sourceCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	setFlash(c, "success", "Source "+src.Name+" registered. Crawl it now, or wait for its schedule.")
 	return c.Redirect(http.StatusSeeOther, "/sources/"+src.Slug)
 }

@@ -14,7 +14,6 @@ func (s *Server) sourceDelete(c echo.Context) error {
 	if err := s.store.DeleteSource(c.Request().Context(), principal(c), src.Slug); err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	setFlash(c, "success", "Source "+src.Name+" deleted.")
 	return c.Redirect(http.StatusSeeOther, "/sources")
 }

@@ -19,7 +19,6 @@ func (s *Server) sourceUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.crawls.SourcesChanged()
 	setFlash(c, "success", "Source "+src.Name+" saved.")
 	return c.Redirect(http.StatusSeeOther, "/sources/"+src.Slug)
 }

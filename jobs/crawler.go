@@ -156,12 +156,6 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 		log.Warn("crawl failed", "duration_ms", time.Since(start).Milliseconds(), "reason", reason, "error", message, "cause", cause(err))
 		return
 	}
-	if err := c.store.RefreshSourceHealth(context.Background(), src.ID); err != nil {
-		log.Error("refresh product health", "error", err)
-	}
-	if _, err := c.store.EvaluateSourceFindings(context.Background(), src.ID); err != nil {
-		log.Error("evaluate findings", "error", err)
-	}
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
 		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
 }

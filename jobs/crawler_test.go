@@ -14,6 +14,7 @@ import (
 	"github.com/meshport/meshport/jobs"
 	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
 	"github.com/meshport/meshport/models/storetest"
 )
 
@@ -35,9 +36,8 @@ func (f fakeConnector) Close() error { return nil }
 // run crawl.
 func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx context.Context) (*models.CrawlSnapshot, error)) (*models.Store, *jobs.Crawler, []*models.Source) {
 	t.Helper()
-	s := storetest.SQLite(t)
-	sealer, _ := models.NewSealer("test-secret-key-0123456789-abcdefghij")
-	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
+	sealer, _ := secrets.NewSealer("test-secret-key-0123456789-abcdefghij")
+	s := storetest.SQLiteWith(t, models.Options{Sealer: sealer, SourcePolicy: models.SourcePolicy{AllowLoopback: true}})
 	admin := storetest.Admin()
 	if _, err := s.CreateDomain(context.Background(), admin, models.DomainInput{Name: "Sales", Owners: []string{"sales"}}); err != nil {
 		t.Fatal(err)

@@ -161,6 +161,17 @@ func (r *Reports) QueueNow(ctx context.Context, p models.Principal, email string
 	return &models.OutboxMessage{Recipient: rep.Recipient.Email, Period: period, Subject: subject}, nil
 }
 
+// Retry puts a failed or waiting message back to be sent now, and wakes the
+// delivery worker for it.
+func (r *Reports) Retry(ctx context.Context, p models.Principal, id uint) (*models.OutboxMessage, error) {
+	m, err := r.store.RetryMessage(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	r.Kick()
+	return m, nil
+}
+
 // Kick wakes the delivery worker.
 func (r *Reports) Kick() {
 	select {

@@ -12,7 +12,8 @@ import (
 
 // SourceSchedules keeps one cron entry per enabled source, in the source's
 // time zone. Every replica runs the same entries; the crawler's claim makes
-// each tick crawl once. Sync runs at start, after local changes and every
+// each tick crawl once. Run syncs the entries with the stored sources
+// whenever this process writes a source (the store signals it) and every
 // few seconds, so changes made on another replica arrive too.
 type SourceSchedules struct {
 	store     *models.Store
@@ -99,20 +100,28 @@ func (s *SourceSchedules) Scheduled() int {
 	return len(s.entries)
 }
 
-// SourcesChanged re-reads the schedules after a source was saved or
-// deleted here, without waiting for the periodic sync.
-func (s *SourceSchedules) SourcesChanged() {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := s.Sync(ctx); err != nil {
+// Run syncs the schedules until ctx ends: at once, after every source
+// write of this process (models.Store.SourcesChanged), and every interval.
+func (s *SourceSchedules) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := s.Sync(syncCtx); err != nil && ctx.Err() == nil {
 			s.crawler.log.Error("sync source schedules", "error", err)
 		}
-	}()
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.store.SourcesChanged():
+		case <-t.C:
+		}
+	}
 }
 
-// Sources is the crawler and the source schedules together: what the
-// HTTP handlers use to start crawls, test connections and report changes.
+// Sources is the crawler and the source schedules together; the HTTP
+// handlers use it to start crawls and test connections.
 type Sources struct {
 	*Crawler
 	*SourceSchedules

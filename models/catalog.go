@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -16,10 +15,6 @@ import (
 // counts). Scanning 10,000 rows per request in SQL costs milliseconds; the
 // same filter over memory costs microseconds. It is a versioned cache (see
 // versioned_cache.go) on catalog_versions row 1.
-
-// SetCatalogRecheck sets how long a catalog or findings snapshot is trusted
-// before the version is compared again; 0 compares on every read.
-func (s *Store) SetCatalogRecheck(d time.Duration) { s.cat.recheck, s.findings.recheck = d, d }
 
 type catalogSnapshot struct {
 	domains  []Domain         // by name

@@ -107,8 +107,31 @@ func (s *Store) SourceAssets(ctx context.Context, sourceID uint) ([]Asset, error
 
 // RecordCrawl stores what a crawl saw, derives freshness and usage, marks
 // assets not seen as gone, and ends the run as succeeded, all in one
-// transaction. stored are the source's assets (SourceAssets); nil loads them.
+// transaction; then it brings what depends on the assets up to date: the
+// health of the products whose ports are in the source, and the source's
+// findings. stored are the source's assets (SourceAssets); nil loads them.
+//
+// Those follow-ups run after the commit, so a failure there does not undo
+// the crawl: it is logged, and the scheduled evaluation catches up.
 func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *CrawlSnapshot, stored []Asset) (*CrawlRun, error) {
+	run, err := s.recordCrawl(ctx, run, src, snap, stored)
+	if err != nil {
+		return run, err
+	}
+	// The crawl's deadline may be nearly spent; the follow-ups are short.
+	ctx = context.WithoutCancel(ctx)
+	log := s.log.With("source", src.Slug, "run", run.ID)
+	if err := s.RefreshSourceHealth(ctx, src.ID); err != nil {
+		log.Error("refresh product health after a crawl", "error", err)
+	}
+	if _, err := s.EvaluateSourceFindings(ctx, src.ID); err != nil {
+		log.Error("evaluate findings after a crawl", "error", err)
+	}
+	return run, nil
+}
+
+// recordCrawl is RecordCrawl's transaction, without the follow-ups.
+func (s *Store) recordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *CrawlSnapshot, stored []Asset) (*CrawlRun, error) {
 	at := s.now()
 	cc := crawlContext{at: at, kind: SourceKind(src.Kind), epoch: snap.CountersEpoch, usageKnown: snap.UsageKnown}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

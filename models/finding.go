@@ -143,14 +143,6 @@ func (r FindingRules) MonthlyCost(kind string, size *int64) float64 {
 	return float64(*size) / 1e9 * r.PriceFor(kind)
 }
 
-// ConfigureFindings sets the rules findings are evaluated and priced by.
-func (s *Store) ConfigureFindings(r FindingRules) {
-	if r.Currency == "" {
-		r.Currency = "USD"
-	}
-	s.findingRules = r
-}
-
 // FindingRules returns the rules in force.
 func (s *Store) FindingRules() FindingRules { return s.findingRules }
 

@@ -2,11 +2,11 @@ package models_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/seed"
 	"github.com/meshport/meshport/models/storetest"
 )
 
@@ -80,10 +80,8 @@ func crawledSource10k(b *testing.B, dialect string) (*models.Store, *clock, *mod
 		s = storetest.Postgres(b)
 	}
 	c := newClock()
-	s = withClock(s, c)
-	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
-	if err := s.SeedBulk(ctx, 50, 10000); err != nil {
+	s = withSources(b, withClock(s, c))
+	if err := seed.Bulk(ctx, s, 50, 10000); err != nil {
 		b.Fatal(err)
 	}
 	src, err := s.CreateSource(ctx, storetest.Admin(), sourceInput("domain-1", "Bench", "postgres://x@127.0.0.1/db"))
@@ -216,68 +214,15 @@ func seeded100k(b *testing.B, dialect string) *models.Store {
 	} else {
 		s = storetest.Postgres(b)
 	}
-	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, models.SourcePolicy{})
-	if err := s.SeedBulk(ctx, 50, 10000); err != nil {
+	s = models.NewStore(s.DB(), models.Options{Sealer: testSealer(b)})
+	if err := seed.Bulk(ctx, s, 50, 10000); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	res, err := s.SeedAssets(ctx, 10, 100000)
+	res, err := seed.Assets(ctx, s, 10, 100000)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d assets, %d findings in %s", res.Assets, res.Findings, time.Since(start).Round(time.Millisecond))
 	return s
-}
-
-// TestSeedAssets checks the load-test seed the benchmarks above and
-// scripts/bench-findings rely on: disabled sources with sealed DSNs,
-// assets of every kind and usage, ports, findings in every group, 90 days
-// of totals, and the same assets from the same seed.
-func TestSeedAssets(t *testing.T) {
-	t.Parallel()
-	var keys []string
-	storetest.Each(t, func(t *testing.T, s *models.Store) {
-		s = withSources(t, s)
-		mustOK(t, s.SeedBulk(ctx, 3, 300), "seed bulk")
-		res, err := s.SeedAssets(ctx, 2, 3000)
-		mustOK(t, err, "seed assets")
-		if res.Sources != 2 || res.Assets != 3000 || res.Ports < 240 || res.Ports > 300 || res.Findings < 1000 {
-			t.Errorf("seeded %+v", res)
-		}
-		sources, err := s.ListSources(ctx)
-		mustOK(t, err, "sources")
-		for _, src := range sources {
-			settings, err := s.ConnectorSettings(&src)
-			mustOK(t, err, "open DSN")
-			if src.Enabled || !strings.Contains(settings.DSN, "127.0.0.1:1/") {
-				t.Errorf("source %s: enabled %v, DSN %s", src.Slug, src.Enabled, settings.DSN)
-			}
-		}
-		var kinds []string
-		mustOK(t, s.DB().Model(&models.Asset{}).Distinct("kind").Order("kind").Pluck("kind", &kinds).Error, "kinds")
-		if strings.Join(kinds, ",") != "materialized view,partition,partitioned table,table,view" {
-			t.Errorf("kinds %v", kinds)
-		}
-		page, err := s.ListFindings(ctx, models.FindingFilter{})
-		mustOK(t, err, "list")
-		for _, g := range models.FindingGroups() {
-			if page.Groups[g] == 0 {
-				t.Errorf("no open findings in %s: %v", g, page.Groups)
-			}
-		}
-		trend, err := s.HealthTrend(ctx, 0, 90)
-		mustOK(t, err, "trend")
-		if len(trend) != 90 || trend[89].DarkAssets != res.Totals.DarkAssets {
-			t.Errorf("%d days of totals", len(trend))
-		}
-		var got []string
-		mustOK(t, s.DB().Model(&models.Asset{}).Order("id").Limit(200).
-			Select("key || ':' || kind || ':' || coalesce(size_bytes, -1) || ':' || CASE WHEN usage_known THEN 'read counts' ELSE 'no read counts' END").Pluck("1", &got).Error, "assets")
-		if keys == nil {
-			keys = got
-		} else if strings.Join(got, " ") != strings.Join(keys, " ") {
-			t.Errorf("a second seed gave other assets: %v... against %v...", got[:3], keys[:3])
-		}
-	})
 }

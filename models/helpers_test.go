@@ -200,7 +200,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // withClock returns a store on the same database whose clock is c.
 func withClock(s *models.Store, c *clock) *models.Store {
-	return models.NewStore(s.DB(), c.Now)
+	return models.NewStore(s.DB(), models.Options{Clock: c.Now})
 }
 
 // rowsContaining returns the rows of table in which some column's text

@@ -7,7 +7,7 @@ import (
 )
 
 func TestLastUseWritesARowOncePerMinuteWithoutBlocking(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "last_use.db"))
+	s, err := Open(filepath.Join(t.TempDir(), "last_use.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -684,12 +684,11 @@ func assertStatus(t *testing.T, s *models.Store, slug, want string) {
 // show it, whatever either had cached before.
 func TestListSeesWritesOfOtherStores(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, a *models.Store) {
-		b := models.NewStore(a.DB(), nil)
-		// Compare versions on every read: this test is about correctness
-		// across replicas, not the recheck interval (tested below).
-		a.SetCatalogRecheck(0)
-		b.SetCatalogRecheck(0)
+	// Compare versions on every read: this test is about correctness across
+	// replicas, not the recheck interval (tested below).
+	everyRead := models.Options{CatalogRecheck: -1}
+	storetest.EachWith(t, everyRead, func(t *testing.T, a *models.Store) {
+		b := models.NewStore(a.DB(), everyRead)
 		stores := map[string]*models.Store{"a": a, "b": b}
 		// check lists on both stores, which also fills their caches for
 		// the next write to invalidate.
@@ -796,8 +795,7 @@ func TestListUnknownDomain(t *testing.T) {
 func TestCatalogRecheckInterval(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, a *models.Store) {
-		b := models.NewStore(a.DB(), nil)
-		b.SetCatalogRecheck(2 * time.Second) // long enough that a slow machine stays within it
+		b := models.NewStore(a.DB(), models.Options{CatalogRecheck: 2 * time.Second}) // long enough that a slow machine stays within it
 		createDomain(t, a, "Checkout", "checkout-team")
 		createProduct(t, a, "checkout", "Orders", models.StatusDraft)
 		names := func(s *models.Store) []string {

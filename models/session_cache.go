@@ -52,10 +52,6 @@ func (c *sessionCache) forget(hash string) {
 	delete(c.entries, hash)
 }
 
-// SetSessionCacheTTL sets how long a checked session is trusted without
-// asking the database again; 0 asks every time.
-func (s *Store) SetSessionCacheTTL(d time.Duration) { s.sessions.ttl = d }
-
 // forgetUser drops every cached session of one user (their sessions were
 // revoked).
 func (c *sessionCache) forgetUser(userID uint) {

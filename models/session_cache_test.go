@@ -13,8 +13,7 @@ import (
 func TestSessionCache(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, a *models.Store) {
-		b := models.NewStore(a.DB(), nil)
-		b.SetSessionCacheTTL(2 * time.Second)
+		b := models.NewStore(a.DB(), models.Options{SessionCacheTTL: 2 * time.Second})
 		life := models.SessionLifetime{Idle: time.Hour, Absolute: 24 * time.Hour}
 		u, err := a.UpsertUser(ctx, models.User{Issuer: "test", Subject: "s", Email: "s@example.com", Name: "S"})
 		mustOK(t, err, "user")

@@ -7,22 +7,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/meshport/meshport/models/secrets"
 	"gorm.io/gorm"
 )
 
 const msgSourceSlugTaken = "Another source already uses this slug."
 
 // sourceSecrets is how the store seals DSNs and which hosts and paths
-// sources may use; set once at start by ConfigureSources.
+// sources may use (Options.Sealer, Options.SourcePolicy).
 type sourceSecrets struct {
-	sealer *Sealer
+	sealer *secrets.Sealer
 	policy SourcePolicy
-}
-
-// ConfigureSources gives the store the key that seals source DSNs and the
-// network and file policy for sources.
-func (s *Store) ConfigureSources(sealer *Sealer, policy SourcePolicy) {
-	s.sources = sourceSecrets{sealer: sealer, policy: policy}
 }
 
 // SourcePolicy is the policy sources are checked against.
@@ -159,7 +154,11 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, slugTaken(msgSourceSlugTaken)
 	}
-	return src, internal("create source", err)
+	if err != nil {
+		return nil, internal("create source", err)
+	}
+	s.sourceWritten()
+	return src, nil
 }
 
 // UpdateSource changes a source; an empty DSN keeps the stored one, and
@@ -270,7 +269,11 @@ func (s *Store) updateSource(ctx context.Context, p Principal, current *Source, 
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, slugTaken(msgSourceSlugTaken)
 	}
-	return src, internal("update source", err)
+	if err != nil {
+		return nil, internal("update source", err)
+	}
+	s.sourceWritten()
+	return src, nil
 }
 
 // MergeStoredPassword is dsn with the stored password of current when dsn
@@ -396,7 +399,26 @@ func (s *Store) DeleteSource(ctx context.Context, p Principal, ref string) error
 		}
 		return s.audit(tx, p, "deleted", "source", src.ID, src.Slug, src.auditFields(), nil)
 	})
-	return internal("delete source", err)
+	if err != nil {
+		return internal("delete source", err)
+	}
+	s.sourceWritten()
+	return nil
+}
+
+// SourcesChanged receives after a source was created, changed or deleted
+// through this store, so the source schedules (jobs.SourceSchedules, the
+// one reader per process) re-read them at once: a write cannot forget to
+// reschedule. Signals coalesce; other replicas' writes arrive by the
+// schedules' periodic sync.
+func (s *Store) SourcesChanged() <-chan struct{} { return s.sourcesChanged }
+
+// sourceWritten signals SourcesChanged without ever blocking the writer.
+func (s *Store) sourceWritten() {
+	select {
+	case s.sourcesChanged <- struct{}{}:
+	default: // a signal is pending already; the reader will see this write too
+	}
 }
 
 // ConnectorSettings decrypts a source's settings for its connector.

@@ -6,19 +6,27 @@ import (
 	"testing"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
 	"github.com/meshport/meshport/models/storetest"
 )
 
 const testSecretKey = "test-secret-key-0123456789-abcdefghij"
 
-// withSources configures the store to seal DSNs and allow loopback sources
-// and files under roots.
-func withSources(t *testing.T, s *models.Store, roots ...string) *models.Store {
+// withSources returns a store on the same database, with the same clock,
+// that seals DSNs and allows loopback sources and files under roots.
+func withSources(t testing.TB, s *models.Store, roots ...string) *models.Store {
 	t.Helper()
-	sealer, err := models.NewSealer(testSecretKey)
-	mustOK(t, err, "sealer")
-	s.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true, FileRoots: roots})
-	return s
+	return models.NewStore(s.DB(), models.Options{Clock: s.Now, Sealer: testSealer(t),
+		SourcePolicy: models.SourcePolicy{AllowLoopback: true, FileRoots: roots}})
+}
+
+func testSealer(t testing.TB) *secrets.Sealer {
+	t.Helper()
+	sealer, err := secrets.NewSealer(testSecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealer
 }
 
 func sourceInput(domain, name, dsn string) models.SourceInput {
@@ -53,9 +61,8 @@ func TestSourceSecretsAreSealed(t *testing.T) {
 			t.Error("a sealed DSN opened on another row")
 		}
 		// Another secret key cannot open it.
-		wrong, _ := models.NewSealer("another-secret-key-0123456789-abcdef")
-		s2 := models.NewStore(s.DB(), nil)
-		s2.ConfigureSources(wrong, models.SourcePolicy{AllowLoopback: true})
+		wrong, _ := secrets.NewSealer("another-secret-key-0123456789-abcdef")
+		s2 := models.NewStore(s.DB(), models.Options{Sealer: wrong, SourcePolicy: models.SourcePolicy{AllowLoopback: true}})
 		if _, err := s2.StoredDSN(src); err == nil {
 			t.Error("a sealed DSN opened with another key")
 		}
@@ -141,9 +148,7 @@ func TestSourceBadInputChangesNothing(t *testing.T) {
 
 func TestSourceLoopbackNeedsPermission(t *testing.T) {
 	t.Parallel()
-	s := storetest.SQLite(t)
-	sealer, _ := models.NewSealer(testSecretKey)
-	s.ConfigureSources(sealer, models.SourcePolicy{})
+	s := storetest.SQLiteWith(t, models.Options{Sealer: testSealer(t)}) // the default policy: no loopback
 	createDomain(t, s, "Sales", "sales-team")
 	for _, dsn := range []string{"postgres://x@127.0.0.1/db", "postgres://x@localhost/db", "postgres://x@[::1]/db", "postgres://x@[::ffff:127.0.0.1]/db"} {
 		_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Local", dsn))
@@ -297,4 +302,52 @@ func TestPatchSourceKeepsAChangeMadeMeanwhile(t *testing.T) {
 			t.Errorf("a refused patch changed the source: %q at %v", again.Schedule, again.UpdatedAt)
 		}
 	})
+}
+
+// TestSourceWritesSignalTheSchedules: every committed source write signals
+// SourcesChanged, so no caller has to remember to reschedule; a refused
+// write signals nothing.
+func TestSourceWritesSignalTheSchedules(t *testing.T) {
+	t.Parallel()
+	s := withSources(t, storetest.SQLite(t))
+	createDomain(t, s, "Sales", "sales-team")
+	signalled := func() bool {
+		select {
+		case <-s.SourcesChanged():
+			return true
+		default:
+			return false
+		}
+	}
+	_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+	mustOK(t, err, "create")
+	if !signalled() {
+		t.Error("create did not signal")
+	}
+	in := sourceInput("sales", "Sales DB", "")
+	in.Schedule = "0 3 * * *"
+	_, err = s.UpdateSource(ctx, admin, "sales-db", in)
+	mustOK(t, err, "update")
+	if !signalled() {
+		t.Error("update did not signal")
+	}
+	_, err = s.PatchSource(ctx, admin, "sales-db", func(in *models.SourceInput) error { in.Schedule = "0 4 * * *"; return nil })
+	mustOK(t, err, "patch")
+	if !signalled() {
+		t.Error("patch did not signal")
+	}
+	bad := sourceInput("sales", "Sales DB", "")
+	bad.Schedule = "not a schedule"
+	_, err = s.UpdateSource(ctx, admin, "sales-db", bad)
+	assertErr(t, err, models.EINVALID, "schedule")
+	if _, err := s.CreateSource(ctx, viewer, sourceInput("sales", "Other", "postgres://x@127.0.0.1/other")); err == nil {
+		t.Fatal("a viewer registered a source")
+	}
+	if signalled() {
+		t.Error("refused writes signalled")
+	}
+	mustOK(t, s.DeleteSource(ctx, admin, "sales-db"), "delete")
+	if !signalled() {
+		t.Error("delete did not signal")
+	}
 }

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/meshport/meshport/models/secrets"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -34,6 +36,10 @@ type Store struct {
 	sources    sourceSecrets
 	// lastUse writes sessions' and tokens' last use in the background.
 	lastUse *lastUse
+	log     *slog.Logger
+	// sourcesChanged wakes the source schedules after a source write
+	// (SourcesChanged).
+	sourcesChanged chan struct{}
 }
 
 // hotStatements are the two queries behind every page view (session and
@@ -70,8 +76,9 @@ func (s *Store) statements(ctx context.Context) (*hotStatements, error) {
 }
 
 // Open connects to the portal database: a postgres:// URL, or else a SQLite
-// file path (pure Go driver, no cgo). It does not migrate.
-func Open(databaseURL string) (*Store, error) {
+// file path (pure Go driver, no cgo), and makes a store with opts. It does
+// not migrate.
+func Open(databaseURL string, opts Options) (*Store, error) {
 	dialector, isSQLite := dialectorFor(databaseURL)
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
@@ -102,20 +109,73 @@ func Open(databaseURL string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	return NewStore(db, nil), nil
+	return NewStore(db, opts), nil
 }
 
-// NewStore wraps an open database; now defaults to the wall clock in UTC and
-// is replaced in tests that control time.
-func NewStore(db *gorm.DB, now func() time.Time) *Store {
+// Options configure a Store when it is made; a Store has no setters, so
+// what runs beside it (the findings loop, the crawler, page views) never sees
+// a setting change under it. The zero value is a working store: wall clock,
+// default finding rules and caches, no secret key (sources cannot be
+// stored) and a source policy that allows no loopback hosts or files.
+type Options struct {
+	// Clock replaces the wall clock (UTC); tests use it to see months pass.
+	Clock func() time.Time
+	// Sealer encrypts source connections; nil refuses to store sources.
+	Sealer *secrets.Sealer
+	// SourcePolicy is what registered sources may reach.
+	SourcePolicy SourcePolicy
+	// FindingRules are the dark-data thresholds and storage prices; the
+	// zero value means DefaultFindingRules.
+	FindingRules FindingRules
+	// CatalogRecheck is how long a catalog or findings snapshot is trusted
+	// before the database's version is compared again (0: 250 ms; negative:
+	// on every read).
+	CatalogRecheck time.Duration
+	// SessionCacheTTL is how long a checked session is trusted without
+	// asking the database (0: 5 s; negative: ask every time).
+	SessionCacheTTL time.Duration
+	// Log receives what background follow-ups of a write could not do
+	// (say, the findings evaluation after a crawl); nil discards it.
+	Log *slog.Logger
+}
+
+// cacheTime is a cache lifetime from an option: 0 takes def, a negative
+// value turns the cache off.
+func cacheTime(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
+// NewStore wraps an open database with opts.
+func NewStore(db *gorm.DB, opts Options) *Store {
+	now := opts.Clock
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
+	rules := opts.FindingRules
+	if rules.UnreadDays == 0 {
+		rules = DefaultFindingRules()
+	}
+	if rules.Currency == "" {
+		rules.Currency = "USD"
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	recheck := cacheTime(opts.CatalogRecheck, 250*time.Millisecond)
 	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
-	return &Store{db: db, sqlDB: sqlDB, now: now, hot: &hotStatements{},
-		cat: newVersionedCache[catalogSnapshot](), findings: newVersionedCache[findingsSnapshot](),
-		findingRules: DefaultFindingRules(), dashboard: newDashboardMemo(),
-		sessions: &sessionCache{ttl: 5 * time.Second, entries: map[string]cachedSession{}}, lastUse: &lastUse{}}
+	return &Store{db: db, sqlDB: sqlDB, now: now, log: log, hot: &hotStatements{},
+		cat: newVersionedCache[catalogSnapshot](recheck), findings: newVersionedCache[findingsSnapshot](recheck),
+		findingRules: rules, dashboard: newDashboardMemo(),
+		sources:  sourceSecrets{sealer: opts.Sealer, policy: opts.SourcePolicy},
+		sessions: &sessionCache{ttl: cacheTime(opts.SessionCacheTTL, 5*time.Second), entries: map[string]cachedSession{}},
+		lastUse:  &lastUse{}, sourcesChanged: make(chan struct{}, 1)}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

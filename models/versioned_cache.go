@@ -12,7 +12,7 @@ import (
 // across replicas: every write transaction that changes those tables bumps a
 // one-row counter in catalog_versions, and reads compare that counter with
 // the snapshot's version and reload when they differ. The comparison runs
-// at most once per recheck interval (250 ms by default), so under load the
+// at most once per recheck interval (Options.CatalogRecheck, 250 ms by default), so under load the
 // version query does not run for every page; a write in this process makes
 // the next read check at once, so people see their own changes immediately,
 // and other replicas' within the interval.
@@ -45,8 +45,8 @@ type cacheCheck struct {
 	writes int64
 }
 
-func newVersionedCache[T any]() *versionedCache[T] {
-	return &versionedCache[T]{recheck: 250 * time.Millisecond, epoch: time.Now()}
+func newVersionedCache[T any](recheck time.Duration) *versionedCache[T] {
+	return &versionedCache[T]{recheck: recheck, epoch: time.Now()}
 }
 
 // wrote makes this process's next read compare versions at once.

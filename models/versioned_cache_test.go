@@ -23,8 +23,7 @@ func (f *fakeVersions) load(context.Context) (*int64, int64, error) {
 
 func newFakeCache(t *testing.T) (*versionedCache[int64], *fakeVersions) {
 	t.Helper()
-	c, f := newVersionedCache[int64](), &fakeVersions{}
-	c.recheck = 0 // compare versions on every read
+	c, f := newVersionedCache[int64](0), &fakeVersions{} // compare versions on every read
 	f.version.Store(1)
 	if v, err := c.get(context.Background(), f.read, f.load); err != nil || *v != 1 {
 		t.Fatalf("first read %v %v", v, err)
@@ -34,7 +33,7 @@ func newFakeCache(t *testing.T) (*versionedCache[int64], *fakeVersions) {
 
 func TestVersionedCacheRefresh(t *testing.T) {
 	ctx := context.Background()
-	empty, f := newVersionedCache[int64](), &fakeVersions{}
+	empty, f := newVersionedCache[int64](0), &fakeVersions{}
 	f.version.Store(3)
 	if err := empty.refresh(ctx, f.read, f.load); err != nil || f.loads.Load() != 0 {
 		t.Fatalf("refresh before any read loaded %d times (%v)", f.loads.Load(), err)

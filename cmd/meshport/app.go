@@ -10,12 +10,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/handlers"
 	"github.com/meshport/meshport/jobs"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // App is the whole portal wired together: configuration, database, HTTP
@@ -28,8 +31,10 @@ type App struct {
 	Scheduler *jobs.Scheduler
 	Sources   jobs.Sources
 	Reports   *jobs.Reports
-	// reportsDone is closed when the report sender has stopped.
-	reportsDone chan struct{}
+	// background holds the loops Serve starts beside the scheduler (report
+	// sender, source schedules, the first evaluation); they stop with the
+	// scheduler's context.
+	background sync.WaitGroup
 	// demoSource is crawled once at start in --dev when it never was.
 	demoSource *models.Source
 }
@@ -40,19 +45,25 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	store, err := models.Open(cfg.DatabaseURL)
+	sealer, err := secrets.NewSealer(cfg.SecretKey) // validate checked its length
 	if err != nil {
 		return nil, err
 	}
-	if cfg.clock != nil {
-		store = models.NewStore(store.DB(), cfg.clock)
+	policy := cfg.sourcesPolicy()
+	warehouse := demoWarehousePath(cfg)
+	if warehouse != "" && len(policy.FileRoots) == 0 {
+		policy.FileRoots = []string{filepath.Dir(warehouse)} // the demo's own folder, nothing else
+	}
+	store, err := models.Open(cfg.DatabaseURL, cfg.storeOptions(sealer, policy, log))
+	if err != nil {
+		return nil, err
 	}
 	if err := store.Migrate(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("database %s: %w", models.RedactURL(cfg.DatabaseURL), err)
 	}
 	if cfg.Dev {
-		if err := store.SeedDemo(ctx); err != nil {
+		if err := seed.Demo(ctx, store); err != nil {
 			store.Close()
 			return nil, fmt.Errorf("seed demo data: %w", err)
 		}
@@ -66,21 +77,9 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	sealer, err := models.NewSealer(cfg.SecretKey) // validate checked its length
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
-	policy := cfg.sourcesPolicy()
-	warehouse := demoWarehousePath(cfg)
-	if warehouse != "" && len(policy.FileRoots) == 0 {
-		policy.FileRoots = []string{filepath.Dir(warehouse)} // the demo's own folder, nothing else
-	}
-	store.ConfigureSources(sealer, policy)
-	store.ConfigureFindings(cfg.findingRules())
 	var demo *models.Source
 	if warehouse != "" {
-		if demo, err = store.SeedDemoWarehouse(ctx, warehouse); err != nil {
+		if demo, err = seed.DemoWarehouse(ctx, store, warehouse); err != nil {
 			log.Warn("demo warehouse not seeded", "error", err)
 		}
 	}
@@ -93,8 +92,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	reports := jobs.NewReports(store, log, cfg.reportsOptions(loc, crawler.Instance()))
 	app := &App{
 		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, Reports: reports, demoSource: demo,
-		reportsDone: make(chan struct{}),
-		HTTP:        handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
+		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
 	}
 	if err := app.addJobs(sessions); err != nil {
 		store.Close()
@@ -114,7 +112,6 @@ func (a *App) addJobs(sessions models.SessionLifetime) error {
 			_, err := a.Store.DeleteExpiredSessions(ctx, sessions)
 			return err
 		}},
-		{"source-schedules", "@every 30s", a.Sources.Sync},
 		{"interrupted-crawls", "@every 1m", a.Sources.InterruptOrphans},
 		// Time alone makes data unread and products stale, and ends keep
 		// and ignore decisions; crawls and edits re-evaluate their own part
@@ -195,20 +192,21 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		a.Log.Error("schedule sources", "error", err)
 	}
 	a.Scheduler.Start()
+	jobsCtx := a.Scheduler.Context()
+	a.background.Go(func() { a.Sources.Run(jobsCtx, 30*time.Second) })
 	a.crawlDemoOnce()
-	go func() {
-		defer close(a.reportsDone)
-		poll := a.Config.reportsPoll
+	a.background.Go(func() {
+		poll := a.Config.tuning.reportsPoll
 		if poll == 0 {
 			poll = 15 * time.Second
 		}
-		a.Reports.Run(a.Scheduler.Context(), poll)
-	}()
-	go func() { // the trends start today, not at the first tick
-		if err := a.evaluateFindings(a.Scheduler.Context()); err != nil {
+		a.Reports.Run(jobsCtx, poll)
+	})
+	a.background.Go(func() { // the trends start today, not at the first tick
+		if err := a.evaluateFindings(jobsCtx); err != nil && jobsCtx.Err() == nil {
 			a.Log.Error("evaluate findings", "error", err)
 		}
-	}()
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("meshport listening", "addr", ln.Addr().String(), "database", a.Store.Dialect(), "dev", a.Config.Dev)
@@ -217,7 +215,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		a.Scheduler.Stop(context.Background())
 		a.Sources.Shutdown(context.Background())
-		<-a.reportsDone
+		a.background.Wait()
 		return err
 	case <-ctx.Done():
 	}
@@ -227,8 +225,10 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(shutdownCtx)
 	a.Scheduler.Stop(shutdownCtx)
 	a.Sources.Shutdown(shutdownCtx)
-	select { // the sender stops with the scheduler's context
-	case <-a.reportsDone:
+	stopped := make(chan struct{})
+	go func() { a.background.Wait(); close(stopped) }()
+	select { // the loops stop with the scheduler's context
+	case <-stopped:
 	case <-shutdownCtx.Done():
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {

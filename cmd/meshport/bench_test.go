@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // BenchmarkProductListPage is the server's own cost of the filtered product
@@ -19,7 +21,7 @@ import (
 // docs/performance.md come from scripts/bench-product-list.
 func BenchmarkProductListPage(b *testing.B) {
 	app := newTestApp(b)
-	if err := app.Store.SeedBulk(context.Background(), 50, 10000); err != nil {
+	if err := seed.Bulk(context.Background(), app.Store, 50, 10000); err != nil {
 		b.Fatal(err)
 	}
 	browser := app.signedIn(b, "vera")
@@ -55,19 +57,18 @@ func BenchmarkFindingsPage(b *testing.B) {
 	// otherwise hold the write lock while the seed evaluates.
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "meshport.db")
-	store, err := models.Open(path)
+	sealer, _ := secrets.NewSealer(devSecretKey)
+	store, err := models.Open(path, models.Options{Sealer: sealer})
 	if err != nil {
 		b.Fatal(err)
 	}
-	sealer, _ := models.NewSealer(devSecretKey)
-	store.ConfigureSources(sealer, models.SourcePolicy{})
 	if err := store.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := store.SeedBulk(ctx, 50, 10000); err != nil {
+	if err := seed.Bulk(ctx, store, 50, 10000); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := store.SeedAssets(ctx, 10, 100000); err != nil {
+	if _, err := seed.Assets(ctx, store, 10, 100000); err != nil {
 		b.Fatal(err)
 	}
 	store.Close()
@@ -106,28 +107,33 @@ func BenchmarkFindingsPage(b *testing.B) {
 // sign-in (the issue allows SSO at most 1 ms more). "uncached" turns off
 // the few-second session cache, so every request reads the session row.
 func BenchmarkAuthenticatedPage(b *testing.B) {
-	dev := newTestApp(b)
-	devCookie := sessionCookieOf(b, dev, dev.signedIn(b, "vera"))
-	sso, provider := newSSOApp(b)
-	provider.SetUser(map[string]any{"sub": "u-vera", "email": "vera@example.com", "email_verified": true,
-		"name": "Vera Viewer", "groups": []any{"analysts"}})
-	ssoBrowser := sso.browser(b)
-	if res := ssoBrowser.ssoSignIn("/"); res.StatusCode != http.StatusSeeOther {
-		b.Fatalf("SSO sign-in: %d", res.StatusCode)
+	type mode struct {
+		name   string
+		app    *testApp
+		cookie string
 	}
-	ssoCookie := sessionCookieOf(b, sso, ssoBrowser)
+	modes := map[string][]mode{}
+	for _, cache := range []string{"cached", "uncached"} {
+		var ttl time.Duration
+		if cache == "uncached" {
+			ttl = -1
+		}
+		devCfg := testConfig(filepath.Join(b.TempDir(), "meshport.db"))
+		devCfg.tuning.sessionCacheTTL = ttl
+		dev := newTestAppWithConfig(b, devCfg)
+		sso, provider := newSSOAppWith(b, func(cfg *Config) { cfg.tuning.sessionCacheTTL = ttl })
+		provider.SetUser(map[string]any{"sub": "u-vera", "email": "vera@example.com", "email_verified": true,
+			"name": "Vera Viewer", "groups": []any{"analysts"}})
+		ssoBrowser := sso.browser(b)
+		if res := ssoBrowser.ssoSignIn("/"); res.StatusCode != http.StatusSeeOther {
+			b.Fatalf("SSO sign-in: %d", res.StatusCode)
+		}
+		modes[cache] = []mode{{"dev", dev, sessionCookieOf(b, dev, dev.signedIn(b, "vera"))}, {"sso", sso, sessionCookieOf(b, sso, ssoBrowser)}}
+	}
 	for _, path := range []string{"/products?q=orders", "/domains/checkout"} {
 		for _, cache := range []string{"cached", "uncached"} {
-			for _, mode := range []struct {
-				name   string
-				app    *testApp
-				cookie string
-			}{{"dev", dev, devCookie}, {"sso", sso, ssoCookie}} {
+			for _, mode := range modes[cache] {
 				b.Run(strings.TrimPrefix(path, "/")+"/"+cache+"/"+mode.name, func(b *testing.B) {
-					if cache == "uncached" {
-						mode.app.Store.SetSessionCacheTTL(0)
-						defer mode.app.Store.SetSessionCacheTTL(5 * time.Second)
-					}
 					req := httptest.NewRequest(http.MethodGet, path, nil)
 					req.Header.Set("Cookie", mode.cookie)
 					req.RemoteAddr = "127.0.0.1:40000"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/meshport/meshport/jobs"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
 	"github.com/peterbourgon/ff/v3"
 	"github.com/robfig/cron/v3"
 )
@@ -67,13 +69,20 @@ type Config struct {
 	ReportDailySchedule string
 	ReportRetry         time.Duration
 
-	// reportsPoll is how often the report sender looks for due messages
-	// (15 s when zero); tests shorten it.
-	reportsPoll time.Duration
+	// tuning is set by tests only, never by flags or the environment.
+	tuning tuning
+}
 
+// tuning is what production leaves at its defaults and tests change.
+type tuning struct {
+	// reportsPoll is how often the report sender looks for due messages
+	// (15 s when zero).
+	reportsPoll time.Duration
 	// clock replaces the wall clock of the store (crawl times, findings,
-	// health); tests set it to see months pass in seconds.
+	// health), to see months pass in seconds.
 	clock func() time.Time
+	// catalogRecheck and sessionCacheTTL are models.Options'.
+	catalogRecheck, sessionCacheTTL time.Duration
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -276,6 +285,13 @@ func (c *Config) findingRules() models.FindingRules {
 	prices, _ := parseKindPrices(c.StoragePrices) // checked by validate
 	return models.FindingRules{UnreadDays: c.UnreadDays, PricePerGBMonth: c.StoragePrice, KindPrices: prices,
 		Currency: strings.TrimSpace(c.StorageCurrency)}
+}
+
+// storeOptions are the store's settings; sealer is nil where sources are
+// neither written nor read (migrate, admin).
+func (c *Config) storeOptions(sealer *secrets.Sealer, policy models.SourcePolicy, log *slog.Logger) models.Options {
+	return models.Options{Clock: c.tuning.clock, Sealer: sealer, SourcePolicy: policy, FindingRules: c.findingRules(),
+		CatalogRecheck: c.tuning.catalogRecheck, SessionCacheTTL: c.tuning.sessionCacheTTL, Log: log}
 }
 
 // sourcesPolicy is what registered sources may reach.

@@ -68,9 +68,9 @@ func (p *page) formFields(selector string) url.Values {
 func TestFindingsOnRealPostgres(t *testing.T) {
 	clock := &testClock{t: time.Now().UTC().Truncate(time.Second)}
 	cfg := testConfig(t.TempDir() + "/meshport.db")
-	cfg.clock = clock.Now
+	cfg.tuning.clock = clock.Now
+	cfg.tuning.catalogRecheck = -1 // every read compares versions
 	app := newTestAppWithConfig(t, cfg)
-	app.Store.SetCatalogRecheck(0)
 	db := newSourceDatabase(t,
 		"CREATE TABLE public.orders (id serial PRIMARY KEY, total int)",
 		"CREATE TABLE public.customers (id int PRIMARY KEY, name text)",

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
 )
 
 // TestKilledCrawlIsInterruptedAtRestart kills the real binary (SIGKILL) in
@@ -43,13 +44,12 @@ func TestKilledCrawlIsInterruptedAtRestart(t *testing.T) {
 	t.Cleanup(func() { _ = first.Process.Kill(); _, _ = first.Process.Wait() })
 
 	// The test's own view of the portal database, with the same key.
-	store, err := models.Open(dbPath)
+	sealer, _ := secrets.NewSealer(devSecretKey)
+	store, err := models.Open(dbPath, models.Options{Sealer: sealer, SourcePolicy: models.SourcePolicy{AllowLoopback: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	sealer, _ := models.NewSealer(devSecretKey)
-	store.ConfigureSources(sealer, models.SourcePolicy{AllowLoopback: true})
 	src, err := store.CreateSource(context.Background(), models.Principal{Name: "test", Admin: true, Via: "cli"}, models.SourceInput{
 		Name: "Slow", Domain: "checkout", Kind: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/" + sourceDB + "?sslmode=disable",
 		FreshnessColumns: []string{"public.slow=at"}, Schedule: "0 2 * * *", TimeZone: "UTC"})

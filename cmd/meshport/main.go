@@ -17,6 +17,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/secrets"
+	"github.com/meshport/meshport/models/seed"
 )
 
 const usage = `meshport: self-serve data mesh portal
@@ -121,14 +123,11 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseConfig(fs, args); err != nil {
 		return err
 	}
-	store, err := models.Open(cfg.DatabaseURL)
+	store, err := openMigrated(ctx, cfg, models.Options{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
 	applied, err := store.AppliedMigrations(ctx)
 	if err != nil {
 		return err
@@ -158,30 +157,31 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *assets > 0 && len(cfg.SecretKey) < 32 {
 		return fmt.Errorf("--assets seals the sources' connections: give the portal's --secret-key (MESHPORT_SECRET_KEY), or --dev for the development key")
 	}
-	store, err := openMigrated(ctx, cfg)
+	var sealer *secrets.Sealer // --assets seals the sources' connections
+	if *assets > 0 {
+		var err error
+		if sealer, err = secrets.NewSealer(cfg.SecretKey); err != nil {
+			return err
+		}
+	}
+	store, err := openMigrated(ctx, cfg, cfg.storeOptions(sealer, cfg.sourcesPolicy(), nil))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	start := time.Now()
 	if *demo {
-		err = store.SeedDemo(ctx)
+		err = seed.Demo(ctx, store)
 	} else {
-		err = store.SeedBulk(ctx, *domains, *products)
+		err = seed.Bulk(ctx, store, *domains, *products)
 	}
 	if err != nil {
 		return err
 	}
 	if *assets > 0 {
 		fmt.Fprintf(stdout, "domains and products seeded in %s\n", time.Since(start).Round(time.Millisecond))
-		sealer, err := models.NewSealer(cfg.SecretKey)
-		if err != nil {
-			return err
-		}
-		store.ConfigureSources(sealer, cfg.sourcesPolicy())
-		store.ConfigureFindings(cfg.findingRules())
 		assetsStart := time.Now()
-		res, err := store.SeedAssets(ctx, *sources, *assets)
+		res, err := seed.Assets(ctx, store, *sources, *assets)
 		if err != nil {
 			return err
 		}
@@ -223,7 +223,7 @@ func adminCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		t := time.Now().UTC().Add(d.Duration())
 		expiresAt = &t
 	}
-	store, err := openMigrated(ctx, cfg)
+	store, err := openMigrated(ctx, cfg, models.Options{})
 	if err != nil {
 		return err
 	}
@@ -240,8 +240,8 @@ func adminCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func openMigrated(ctx context.Context, cfg Config) (*models.Store, error) {
-	store, err := models.Open(cfg.DatabaseURL)
+func openMigrated(ctx context.Context, cfg Config, opts models.Options) (*models.Store, error) {
+	store, err := models.Open(cfg.DatabaseURL, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/meshport/meshport/handlers/oidctest"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // ssoConfig is a production-like configuration (no --dev) signing in at p.
@@ -29,9 +30,17 @@ func ssoConfig(t testing.TB, p *oidctest.Provider) Config {
 // demo domains (checkout is owned by checkout-team and omar@example.com).
 func newSSOApp(t testing.TB) (*testApp, *oidctest.Provider) {
 	t.Helper()
+	return newSSOAppWith(t, func(*Config) {})
+}
+
+// newSSOAppWith is newSSOApp with the configuration changed by change.
+func newSSOAppWith(t testing.TB, change func(*Config)) (*testApp, *oidctest.Provider) {
+	t.Helper()
 	p := oidctest.New(t)
-	app := newTestAppWithConfig(t, ssoConfig(t, p))
-	if err := app.Store.SeedDemo(context.Background()); err != nil {
+	cfg := ssoConfig(t, p)
+	change(&cfg)
+	app := newTestAppWithConfig(t, cfg)
+	if err := seed.Demo(context.Background(), app.Store); err != nil {
 		t.Fatal(err)
 	}
 	return app, p

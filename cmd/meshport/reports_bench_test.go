@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // seedOwners gives the portal 1,000 domains, each owned by a person of its
@@ -16,10 +17,10 @@ import (
 func seedOwners(b testing.TB, app *testApp) {
 	b.Helper()
 	ctx := context.Background()
-	if err := app.Store.SeedBulk(ctx, 1000, 10000); err != nil {
+	if err := seed.Bulk(ctx, app.Store, 1000, 10000); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := app.Store.SeedAssets(ctx, 10, 20000); err != nil {
+	if _, err := seed.Assets(ctx, app.Store, 10, 20000); err != nil {
 		b.Fatal(err)
 	}
 	// One email per domain instead of the seeded group.

@@ -23,7 +23,7 @@ func reportsApp(t *testing.T, databaseURL string) (*testApp, *mailpit) {
 	mp := startMailpit(t)
 	cfg := testConfig(databaseURL)
 	mp.smtpConfig(&cfg)
-	cfg.ReportRetry, cfg.reportsPoll = time.Second, 200*time.Millisecond
+	cfg.ReportRetry, cfg.tuning.reportsPoll = time.Second, 200*time.Millisecond
 	app := newTestAppWithConfig(t, cfg)
 	seedReportOwners(t, app)
 	return app, mp
@@ -208,7 +208,7 @@ func TestReportsQueuedBeforeACrashAreSentOnce(t *testing.T) {
 	// The next process sends them once the dead claims expire.
 	next := testConfig(dbURL)
 	mp.smtpConfig(&next)
-	next.reportsPoll = 200 * time.Millisecond
+	next.tuning.reportsPoll = 200 * time.Millisecond
 	newTestAppWithConfig(t, next)
 	got := mp.waitForMail(3)
 	time.Sleep(time.Second)
@@ -232,7 +232,7 @@ func TestTwoReplicasSendOneReportEach(t *testing.T) {
 	for range 2 {
 		cfg := testConfig(dbURL)
 		mp.smtpConfig(&cfg)
-		cfg.reportsPoll = 200 * time.Millisecond
+		cfg.tuning.reportsPoll = 200 * time.Millisecond
 		apps = append(apps, newTestAppWithConfig(t, cfg))
 	}
 	seedReportOwners(t, apps[0])

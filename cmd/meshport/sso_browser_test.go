@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // exampleOP is the zitadel/oidc example OpenID Provider, the same version as
@@ -114,7 +115,7 @@ func TestBrowserSSO(t *testing.T) {
 	cfg.OIDCRedirectURL = portal + "/auth/callback"
 	cfg.AdminEmails = "ada@example.com"
 	app := newTestAppOn(t, cfg, ln)
-	if err := app.Store.SeedDemo(context.Background()); err != nil {
+	if err := seed.Demo(context.Background(), app.Store); err != nil {
 		t.Fatal(err)
 	}
 

@@ -373,18 +373,18 @@ func TestPostgresPagila(t *testing.T) {
 	if o := a["public.actor"]; o.Inserts == nil || *o.Inserts != 200 || o.RowEstimate == nil || *o.RowEstimate != 200 {
 		t.Errorf("actor: inserts %s, rows %s; want 200 and 200", pgI64(o.Inserts), pgI64(o.RowEstimate))
 	}
-	wantCols := []models.Column{{"actor_id", "integer"}, {"first_name", "text"}, {"last_name", "text"},
-		{"last_update", "timestamp with time zone"}}
+	wantCols := []models.Column{{Name: "actor_id", Type: "integer"}, {Name: "first_name", Type: "text"}, {Name: "last_name", Type: "text"},
+		{Name: "last_update", Type: "timestamp with time zone"}}
 	if got := a["public.actor"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("actor columns: %v, want %v", got, wantCols)
 	}
-	wantCols = []models.Column{{"payment_id", "integer"}, {"customer_id", "integer"}, {"staff_id", "integer"},
-		{"rental_id", "integer"}, {"amount", "numeric(5,2)"}, {"payment_date", "timestamp with time zone"}}
+	wantCols = []models.Column{{Name: "payment_id", Type: "integer"}, {Name: "customer_id", Type: "integer"}, {Name: "staff_id", Type: "integer"},
+		{Name: "rental_id", Type: "integer"}, {Name: "amount", Type: "numeric(5,2)"}, {Name: "payment_date", Type: "timestamp with time zone"}}
 	if got := a["public.payment_p2022_03"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("payment_p2022_03 columns: %v, want %v", got, wantCols)
 	}
-	wantCols = []models.Column{{"fid", "integer"}, {"title", "text"}, {"description", "text"}, {"category", "text"},
-		{"price", "numeric(4,2)"}, {"length", "smallint"}, {"rating", "mpaa_rating"}, {"actors", "text"}}
+	wantCols = []models.Column{{Name: "fid", Type: "integer"}, {Name: "title", Type: "text"}, {Name: "description", Type: "text"}, {Name: "category", Type: "text"},
+		{Name: "price", Type: "numeric(4,2)"}, {Name: "length", Type: "smallint"}, {Name: "rating", Type: "mpaa_rating"}, {Name: "actors", Type: "text"}}
 	if got := a["public.film_list"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("film_list columns: %v, want %v", got, wantCols)
 	}
@@ -541,7 +541,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 	if b.Schema != "Sales Data" || b.Name != "Bestellungen Ü" || b.Kind != models.AssetTable {
 		t.Errorf("Bestellungen Ü: %+v", b)
 	}
-	wantCols := []models.Column{{"id", "integer"}, {"created_at", "timestamp with time zone"}, {"amount", "numeric(10,2)"}}
+	wantCols := []models.Column{{Name: "id", Type: "integer"}, {Name: "created_at", Type: "timestamp with time zone"}, {Name: "amount", Type: "numeric(10,2)"}}
 	if !reflect.DeepEqual(b.Columns, wantCols) {
 		t.Errorf("Bestellungen Ü columns %v, want %v", b.Columns, wantCols)
 	}

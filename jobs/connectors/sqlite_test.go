@@ -163,11 +163,11 @@ func TestSQLiteCrawl(t *testing.T) {
 		t.Fatalf("assets %q, want %q", keys, wantKeys)
 	}
 	wantCols := map[string][]models.Column{
-		"main.orders":         {{"id", "INTEGER"}, {"customer", "TEXT"}, {"amount", "REAL"}, {"updated_at", "TEXT"}},
-		"main.Bestellungen Ü": {{"Nummer", "INTEGER"}, {"geändert am", "TEXT"}, {`we"ird`, "BLOB"}},
-		"main.select":         {{"x", ""}},
-		"main.empty_one":      {{"a", "INT"}, {"changed", "DATETIME"}},
-		"main.big_orders":     {{"id", "INTEGER"}, {"customer", "TEXT"}, {"amount", "REAL"}, {"updated_at", "TEXT"}},
+		"main.orders":         {{Name: "id", Type: "INTEGER"}, {Name: "customer", Type: "TEXT"}, {Name: "amount", Type: "REAL"}, {Name: "updated_at", Type: "TEXT"}},
+		"main.Bestellungen Ü": {{Name: "Nummer", Type: "INTEGER"}, {Name: "geändert am", Type: "TEXT"}, {Name: `we"ird`, Type: "BLOB"}},
+		"main.select":         {{Name: "x", Type: ""}},
+		"main.empty_one":      {{Name: "a", Type: "INT"}, {Name: "changed", Type: "DATETIME"}},
+		"main.big_orders":     {{Name: "id", Type: "INTEGER"}, {Name: "customer", Type: "TEXT"}, {Name: "amount", Type: "REAL"}, {Name: "updated_at", Type: "TEXT"}},
 	}
 	wantRows := map[string]int64{"main.orders": 300, "main.Bestellungen Ü": 3, "main.select": 2, "main.empty_one": 0}
 	for key, o := range got {

@@ -35,7 +35,13 @@ const connectTimeout = 3 * time.Second
 // closed when the test ends.
 func SQLite(t testing.TB) *models.Store {
 	t.Helper()
-	s, err := models.Open(filepath.Join(t.TempDir(), "meshport.db"))
+	return SQLiteWith(t, models.Options{})
+}
+
+// SQLiteWith is SQLite with a store made with opts.
+func SQLiteWith(t testing.TB, opts models.Options) *models.Store {
+	t.Helper()
+	s, err := models.Open(filepath.Join(t.TempDir(), "meshport.db"), opts)
 	if err != nil {
 		t.Fatalf("storetest: open sqlite: %v", err)
 	}
@@ -49,6 +55,12 @@ func SQLite(t testing.TB) *models.Store {
 // database is dropped when the test ends. An unreachable server fails the
 // test rather than skipping it, so PostgreSQL coverage is never lost quietly.
 func Postgres(t testing.TB) *models.Store {
+	t.Helper()
+	return PostgresWith(t, models.Options{})
+}
+
+// PostgresWith is Postgres with a store made with opts.
+func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 	t.Helper()
 	adminURL := os.Getenv(PostgresURLEnv)
 	if adminURL == "" {
@@ -83,7 +95,7 @@ func Postgres(t testing.TB) *models.Store {
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
-	s, err := models.Open(dbURL)
+	s, err := models.Open(dbURL, opts)
 	if err != nil {
 		t.Fatalf("storetest: open %s: %v", models.RedactURL(dbURL), err)
 	}
@@ -98,8 +110,14 @@ func Postgres(t testing.TB) *models.Store {
 // databases (collation, LIKE, time types, constraint errors) shows up here.
 func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+	EachWith(t, models.Options{}, fn)
+}
+
+// EachWith is Each with stores made with opts.
+func EachWith(t *testing.T, opts models.Options, fn func(t *testing.T, s *models.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteWith(t, opts)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, PostgresWith(t, opts)) })
 }
 
 // Admin is a signed-in portal admin.

@@ -1,4 +1,4 @@
-package models
+package seed
 
 import (
 	"context"
@@ -6,18 +6,19 @@ import (
 	"os"
 
 	"github.com/glebarez/sqlite"
+	"github.com/meshport/meshport/models"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
-// DemoWarehouseSource is the slug of the demo source `make run` registers.
-const DemoWarehouseSource = "demo-warehouse"
+// WarehouseSlug is the slug of the demo source `make run` registers.
+const WarehouseSlug = "demo-warehouse"
 
-// SeedDemoWarehouse writes a small SQLite "warehouse" at path (unless it
+// DemoWarehouse writes a small SQLite "warehouse" at path (unless it
 // exists) and registers it as a source of the Checkout domain, so the
 // local demo has something to crawl. It does nothing when the source exists.
-func (s *Store) SeedDemoWarehouse(ctx context.Context, path string) (*Source, error) {
-	if src, err := s.GetSource(ctx, DemoWarehouseSource); err == nil {
+func DemoWarehouse(ctx context.Context, s *models.Store, path string) (*models.Source, error) {
+	if src, err := s.GetSource(ctx, WarehouseSlug); err == nil {
 		return src, nil
 	}
 	if _, err := os.Stat(path); os.IsNotExist(err) {
@@ -25,9 +26,9 @@ func (s *Store) SeedDemoWarehouse(ctx context.Context, path string) (*Source, er
 			return nil, fmt.Errorf("demo warehouse %s: %w", path, err)
 		}
 	}
-	seeder := Principal{Name: "demo seed", Admin: true, Via: "cli"}
-	src, err := s.CreateSource(ctx, seeder, SourceInput{
-		Name: "Demo warehouse", Slug: DemoWarehouseSource, Domain: "checkout", Kind: "sqlite", DSN: path,
+	seeder := models.Principal{Name: "demo seed", Admin: true, Via: "cli"}
+	src, err := s.CreateSource(ctx, seeder, models.SourceInput{
+		Name: "Demo warehouse", Slug: WarehouseSlug, Domain: "checkout", Kind: "sqlite", DSN: path,
 		FreshnessColumns: []string{"main.orders=placed_at"}, Schedule: "0 2 * * *", TimeZone: "UTC",
 	})
 	if err != nil {
@@ -35,15 +36,15 @@ func (s *Store) SeedDemoWarehouse(ctx context.Context, path string) (*Source, er
 	}
 	// The demo's Orders product reads from the warehouse, so its health
 	// shows after the first crawl.
-	_, err = s.PatchProduct(ctx, seeder, "checkout", "orders", func(in *ProductInput) error {
+	_, err = s.PatchProduct(ctx, seeder, "checkout", "orders", func(in *models.ProductInput) error {
 		for i := range in.OutputPorts {
 			if in.OutputPorts[i].Name == "orders" {
-				in.OutputPorts[i].Location, in.OutputPorts[i].Source = "main.orders", DemoWarehouseSource
+				in.OutputPorts[i].Location, in.OutputPorts[i].Source = "main.orders", WarehouseSlug
 			}
 		}
 		return nil
 	})
-	if ErrorCode(err) == ENOTFOUND {
+	if models.ErrorCode(err) == models.ENOTFOUND {
 		err = nil // the demo product was deleted; the source stands alone
 	}
 	return src, err
