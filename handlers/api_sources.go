@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
 )
 
 // The sources API: register, change and delete sources, start crawls and
@@ -60,7 +61,7 @@ func toSourceJSON(src *models.Source, now time.Time) sourceJSON {
 	}
 	return sourceJSON{ID: src.ID, Slug: src.Slug, Name: src.Name, Domain: domain, Kind: src.Kind, DSNHint: src.DSNHint,
 		Include: nonNil(src.Include), Exclude: nonNil(src.Exclude), FreshnessColumns: nonNil(src.FreshnessColumns),
-		Schedule: src.Schedule, ScheduleDescription: models.DescribeSchedule(src.Schedule, src.TimeZone), NextRuns: next,
+		Schedule: src.Schedule, ScheduleDescription: views.DescribeSchedule(src.Schedule, src.TimeZone), NextRuns: next,
 		TimeZone: src.TimeZone, Enabled: src.Enabled, URL: "/api/v1/sources/" + src.Slug,
 		CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
 	"github.com/meshport/meshport/views/sources"
 )
 
@@ -55,7 +56,7 @@ func schedulePreview(schedule, timeZone string) sources.SchedulePreview {
 		return sources.SchedulePreview{Error: msg}
 	}
 	return sources.SchedulePreview{
-		Description: models.DescribeSchedule(in.Schedule, in.TimeZone),
+		Description: views.DescribeSchedule(in.Schedule, in.TimeZone),
 		NextRuns:    models.NextRuns(in.Schedule, in.TimeZone, time.Now(), 3),
 	}
 }

@@ -87,7 +87,7 @@ func (r *Reports) Render(ctx context.Context, rep *models.Report) (subject, html
 	if err := reports.HTML(e).Render(ctx, &buf); err != nil {
 		return "", "", "", fmt.Errorf("render report: %w", err)
 	}
-	return rep.Subject(), buf.String(), reports.Text(e), nil
+	return reports.Subject(rep), buf.String(), reports.Text(e), nil
 }
 
 // Preview builds and renders one person's report as it would be sent now.

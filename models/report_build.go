@@ -82,62 +82,6 @@ func (r *Report) UnusedCount() int {
 	return n
 }
 
-// Subject states the headline: "3 stale products, 42 GB of dark data in
-// Checkout".
-func (r *Report) Subject() string {
-	var parts []string
-	if n := r.StaleCount(); n > 0 {
-		parts = append(parts, plural(n, "stale product", "stale products"))
-	}
-	if r.DarkTotals.Findings > 0 {
-		parts = append(parts, HumanBytes(r.DarkTotals.Bytes)+" of dark data")
-	}
-	if n := r.UnusedCount(); n > 0 {
-		parts = append(parts, plural(n, "unused product", "unused products"))
-	}
-	where := ""
-	switch len(r.Domains) {
-	case 0:
-	case 1:
-		where = " in " + r.Domains[0].Domain.Name
-	default:
-		where = fmt.Sprintf(" in %d domains", len(r.Domains))
-	}
-	if len(parts) == 0 {
-		if !r.Owns() {
-			return "meshport: you own no data products yet"
-		}
-		return "Nothing to act on" + where
-	}
-	return strings.Join(parts, ", ") + where
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// HumanBytes formats a size in decimal units ("42 GB").
-func HumanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	v := float64(n) / float64(div)
-	format := "%.1f %cB"
-	if v >= 10 {
-		format = "%.0f %cB"
-	}
-	return fmt.Sprintf(format, v, "kMGTPE"[exp])
-}
-
 // reportIndex is what building many reports shares: the catalog, the
 // findings and the previous reports, indexed once.
 type reportIndex struct {

@@ -252,3 +252,25 @@ func DSNHint(kind SourceKind, dsn string) string {
 	}
 	return truncate(hint.String(), 490)
 }
+
+// NextRuns lists the schedule's next n runs after from, in its time zone.
+func NextRuns(spec, timeZone string, from time.Time, n int) []time.Time {
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		return nil
+	}
+	sched, msg := ParseSchedule(spec, loc)
+	if msg != "" {
+		return nil
+	}
+	var out []time.Time
+	t := from
+	for range n {
+		t = sched.Next(t)
+		if t.IsZero() {
+			break
+		}
+		out = append(out, t.In(loc))
+	}
+	return out
+}

@@ -5,10 +5,11 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
-import "github.com/meshport/meshport/models"
+import (
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+	"github.com/meshport/meshport/models"
+)
 
 // AuditLog lists changes to one entity, newest first.
 func AuditLog(entries []models.AuditEntry) templ.Component {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/meshport/meshport/models"
-	"github.com/meshport/meshport/views/sources"
+	"github.com/meshport/meshport/views"
 )
 
 // testClock is a controllable clock for the portal's store.
@@ -293,7 +293,7 @@ func TestFindingsOnRealPostgres(t *testing.T) {
 	}
 	omar = app.signedIn(t, "omar") // the session expired in those three months
 	home := omar.get("/")
-	if got, want := text(home.Doc.Find("#dark-bytes")), sources.Bytes(&darkBytes); got != want {
+	if got, want := text(home.Doc.Find("#dark-bytes")), views.Bytes(&darkBytes); got != want {
 		t.Errorf("home dark data %q, want %q", got, want)
 	}
 	if got := text(home.Doc.Find("#unused-findings")); got != "1" {

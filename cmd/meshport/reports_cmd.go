@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views/reports"
 )
 
 // reportsCmd is "meshport reports send|preview": reports for operators and
@@ -40,7 +41,7 @@ func reportsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "To: %s\nSubject: %s\n\n", rep.Recipient.Email, rep.Subject())
+		fmt.Fprintf(stdout, "To: %s\nSubject: %s\n\n", rep.Recipient.Email, reports.Subject(rep))
 		if *html {
 			fmt.Fprint(stdout, htmlPart)
 		} else {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
-	"github.com/meshport/meshport/views/sources"
 	"github.com/meshport/meshport/views/trends"
 )
 
@@ -48,7 +47,7 @@ func unreadDaysText(own, portal int) string {
 	return fmt.Sprintf("%d days (the portal's default)", portal)
 }
 
-func sizeText(n int64) string { return sources.Bytes(&n) }
+func sizeText(n int64) string { return views.Bytes(&n) }
 
 // FormData is the create/edit form, with the user's values and errors.
 type FormData struct {

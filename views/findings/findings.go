@@ -12,7 +12,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
-	"github.com/meshport/meshport/views/sources"
 )
 
 // ListData is one page of findings with the filters that chose it.
@@ -90,7 +89,7 @@ func SubjectURL(f *models.FindingView) string {
 	if f.SourceSlug == "" {
 		return ""
 	}
-	return sources.AssetURL(models.Source{Slug: f.SourceSlug}, f.Title)
+	return views.AssetURL(models.Source{Slug: f.SourceSlug}, f.Title)
 }
 
 // Cost is a monthly cost estimate with its currency.
@@ -163,10 +162,10 @@ func size(n *int64) string {
 	if n == nil {
 		return "size unknown"
 	}
-	return sources.Bytes(n)
+	return views.Bytes(n)
 }
 
-func bytesOf(n int64) string { return sources.Bytes(&n) }
+func bytesOf(n int64) string { return views.Bytes(&n) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

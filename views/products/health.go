@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/models"
-	"github.com/meshport/meshport/views/sources"
+	"github.com/meshport/meshport/views"
 )
 
 // chartBar is one day of the reads chart, in SVG units.
@@ -84,4 +84,4 @@ func chartLabel(u models.Usage) string {
 	return fmt.Sprintf("Reads per day over the last 30 days: %d in total", u.Last30)
 }
 
-func sizeText(n int64) string { return sources.Bytes(&n) }
+func sizeText(n int64) string { return views.Bytes(&n) }

@@ -5,14 +5,14 @@ package profile
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
 import (
 	"fmt"
-	"github.com/meshport/meshport/views"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+	"github.com/meshport/meshport/views"
 )
 
 func Page(d Data) templ.Component {

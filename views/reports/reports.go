@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views"
 )
 
 // Email is one report with the portal's public address for links.
@@ -36,7 +37,7 @@ func (e Email) Todos() []Todo {
 		}
 	}
 	if r.DarkTotals.Findings > 0 {
-		out = append(out, Todo{fmt.Sprintf("Claim, archive or drop %s of dark data (%s a month).", models.HumanBytes(r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost)),
+		out = append(out, Todo{fmt.Sprintf("Claim, archive or drop %s of dark data (%s a month).", views.Bytes(&r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost)),
 			e.link("/findings?group=dark-data" + e.domainParam())})
 	}
 	if n := r.UnusedCount(); n > 0 {
@@ -128,14 +129,14 @@ func sizeText(p models.ReportProduct) string {
 	if p.Product.Health.SizeBytes == nil {
 		return "–"
 	}
-	return models.HumanBytes(*p.Product.Health.SizeBytes)
+	return views.Bytes(p.Product.Health.SizeBytes)
 }
 
 func findingSize(f models.FindingView) string {
 	if f.SizeBytes == nil {
 		return "–"
 	}
-	return models.HumanBytes(*f.SizeBytes)
+	return views.Bytes(f.SizeBytes)
 }
 
 func changeText(f models.FindingView) string {
@@ -155,7 +156,7 @@ func Text(e Email) string {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("%s", greeting(r))
 	w("")
-	w("%s", r.Subject()+".")
+	w("%s", Subject(r)+".")
 	w("")
 	w("What to do")
 	for _, t := range e.Todos() {
@@ -185,7 +186,7 @@ func Text(e Email) string {
 	}
 	if r.DarkTotals.Findings > 0 {
 		w("")
-		w("Dark data in your domains: %d assets, %s, about %s a month", r.DarkTotals.Findings, models.HumanBytes(r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost))
+		w("Dark data in your domains: %d assets, %s, about %s a month", r.DarkTotals.Findings, views.Bytes(&r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost))
 		for _, f := range r.Dark {
 			w("- %s in %s: %s, %s", f.Title, f.SourceName, f.Reasons(), findingSize(f))
 			w("  %s", e.findingURL(f))

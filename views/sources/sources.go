@@ -161,34 +161,13 @@ func pathPlaceholder(kind string) string {
 	return "/data/warehouse.db"
 }
 
-func sourceURL(s models.Source) string { return "/sources/" + s.Slug }
+func sourceURL(s models.Source) string { return views.SourceURL(s) }
 
 func domainName(s models.Source) string {
 	if s.Domain == nil {
 		return ""
 	}
 	return s.Domain.Name
-}
-
-// Bytes is a size for people: 1.2 GB.
-func Bytes(n *int64) string {
-	if n == nil {
-		return "unknown"
-	}
-	return bytesOf(*n)
-}
-
-func bytesOf(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
 func count(n *int64) string {
@@ -199,33 +178,6 @@ func count(n *int64) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// Ago says how long ago t was, relative to now.
-func Ago(t *time.Time, now time.Time) string {
-	if t == nil {
-		return "unknown"
-	}
-	d := now.Sub(*t)
-	switch {
-	case d < 0:
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	default:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	}
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 
@@ -257,7 +209,7 @@ func lastChange(a models.Asset, now time.Time) string {
 	if a.LastChangeAt == nil {
 		return "no change seen"
 	}
-	return Ago(a.LastChangeAt, now)
+	return views.Ago(a.LastChangeAt, now)
 }
 
 func duration(r models.CrawlRun, now time.Time) string {
@@ -411,11 +363,6 @@ func findingText(f *models.FindingView) string {
 		return "Ignored: " + f.Note
 	}
 	return "Was dark data; closed: " + f.CloseReason + "."
-}
-
-// AssetURL is the page of one asset.
-func AssetURL(src models.Source, key string) string {
-	return sourceURL(src) + "/asset?key=" + url.QueryEscape(key)
 }
 
 // newestFirst reverses the observations for the history table.

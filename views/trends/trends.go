@@ -11,7 +11,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/meshport/meshport/models"
-	"github.com/meshport/meshport/views/sources"
+	"github.com/meshport/meshport/views"
 )
 
 // Data is one dashboard: the open findings' totals now and the daily
@@ -123,7 +123,7 @@ func (c Chart) polyline() string {
 
 func bytesText(v float64) string {
 	n := int64(v)
-	return sources.Bytes(&n)
+	return views.Bytes(&n)
 }
 
 func countText(v float64) string { return strconv.FormatInt(int64(v), 10) }

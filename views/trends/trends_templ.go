@@ -5,8 +5,10 @@ package trends
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
+import (
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+)
 
 // Card is the dashboard card: open findings now and their trends.
 func Card(d Data) templ.Component {

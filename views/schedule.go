@@ -1,10 +1,9 @@
-package models
+package views
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // DescribeSchedule says in words when a schedule runs ("every day at 02:00
@@ -88,28 +87,6 @@ func describeWeekdays(dow string) string {
 		parts = append(parts, d)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// NextRuns lists the schedule's next n runs after from, in its time zone.
-func NextRuns(spec, timeZone string, from time.Time, n int) []time.Time {
-	loc, err := time.LoadLocation(timeZone)
-	if err != nil {
-		return nil
-	}
-	sched, msg := ParseSchedule(spec, loc)
-	if msg != "" {
-		return nil
-	}
-	var out []time.Time
-	t := from
-	for range n {
-		t = sched.Next(t)
-		if t.IsZero() {
-			break
-		}
-		out = append(out, t.In(loc))
-	}
-	return out
 }
 
 func isNumber(s string) bool {
