@@ -28,9 +28,9 @@ dev-mail: build
 build: generate
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/meshport
 
-## generate: turn views/*.templ into Go (templ is pinned in go.mod)
+## generate: turn views/*.templ into Go (templ is pinned in go.mod); without the version comment, which go doc would take for the package comment
 generate:
-	$(GO) tool templ generate
+	$(GO) tool templ generate -include-version=false
 
 ## test: every test, against the real PostgreSQL on this machine and a real Chromium
 test: generate services

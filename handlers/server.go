@@ -1,5 +1,3 @@
-// Package handlers is meshport's HTTP layer: one small handler per action,
-// the route list in routes.go, and the middleware every request passes.
 package handlers
 
 import (

@@ -1,4 +1,3 @@
-// Package jobs runs meshport's scheduled work with robfig/cron.
 package jobs
 
 import (

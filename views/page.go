@@ -1,5 +1,3 @@
-// Package views holds the templ components that render meshport's pages.
-// Handlers fill plain structs; views never query anything.
 package views
 
 import (

@@ -1,5 +1,3 @@
-// Command meshport is the self-serve data mesh portal: one binary that
-// serves the web UI and API, migrates its database and runs admin tasks.
 package main
 
 import (

@@ -1,4 +1,3 @@
-// Package domains renders the domain pages.
 package domains
 
 import (

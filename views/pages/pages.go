@@ -1,5 +1,3 @@
-// Package pages renders the pages that are not about one kind of entity:
-// home, sign-in and errors.
 package pages
 
 import (

@@ -1,4 +1,3 @@
-// Package products renders the data product pages.
 package products
 
 import (

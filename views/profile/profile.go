@@ -1,5 +1,3 @@
-// Package profile renders the signed-in person's own page: who they are and
-// their personal API tokens.
 package profile
 
 import (

@@ -1,6 +1,3 @@
-// Package reports renders the ownership report: an email-safe HTML part
-// (tables and inline styles, no scripts, nothing that needs images) and
-// its plain-text alternative, from the same data.
 package reports
 
 import (

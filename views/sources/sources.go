@@ -1,5 +1,3 @@
-// Package sources renders the pages of data sources: the list, the
-// registration form, and a source's runs and assets.
 package sources
 
 import (

@@ -1,4 +1,3 @@
-// Package users renders the admins' list of people known to the portal.
 package users
 
 import (
