@@ -44,11 +44,13 @@ test-short: generate
 services:
 	@./scripts/check-services
 
-## lint: formatting, vet, and generated code in sync with the templates
+## lint: formatting, vet, staticcheck, imports between layers, and generated code in sync with the templates
 lint: check-generated
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	$(GO) run ./cmd/importcheck
 
 ## check-generated: fail if `templ generate` changes any committed file
 check-generated: generate

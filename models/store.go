@@ -27,13 +27,10 @@ type Store struct {
 	findings *versionedCache[findingsSnapshot]
 	// findingRules are the dark-data thresholds and storage prices.
 	findingRules FindingRules
-	// evaluating serialises finding evaluations of this process (replicas
-	// serialise on PostgreSQL with an advisory transaction lock).
-	evaluating sync.Mutex
-	dashboard  *dashboardMemo
-	hot        *hotStatements
-	sessions   *sessionCache
-	sources    sourceSecrets
+	dashboard    *dashboardMemo
+	hot          *hotStatements
+	sessions     *sessionCache
+	sources      sourceSecrets
 	// lastUse writes sessions' and tokens' last use in the background.
 	lastUse *lastUse
 	log     *slog.Logger

@@ -173,9 +173,9 @@ func TestReportsSurviveSMTPDown(t *testing.T) {
 		t.Errorf("the delivery page does not show the server's answer")
 	}
 	mp.start()
-	got := mp.waitForMail(3)
+	mp.waitForMail(3)
 	time.Sleep(2500 * time.Millisecond) // more retry rounds would send more
-	got = mp.messages()
+	got := mp.messages()
 	for addr, list := range got {
 		if len(list) != 1 {
 			t.Errorf("%s got %d emails", addr, len(list))
@@ -210,9 +210,9 @@ func TestReportsQueuedBeforeACrashAreSentOnce(t *testing.T) {
 	mp.smtpConfig(&next)
 	next.tuning.reportsPoll = 200 * time.Millisecond
 	newTestAppWithConfig(t, next)
-	got := mp.waitForMail(3)
+	mp.waitForMail(3)
 	time.Sleep(time.Second)
-	got = mp.messages()
+	got := mp.messages()
 	for addr, list := range got {
 		if len(list) != 1 {
 			t.Errorf("%s got %d emails", addr, len(list))

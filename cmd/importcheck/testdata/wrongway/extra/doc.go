@@ -1,0 +1,4 @@
+// Package extra has no layer.
+//
+// Imports: anything.
+package extra

@@ -1,0 +1,3 @@
+module github.com/meshport/meshport
+
+go 1.26

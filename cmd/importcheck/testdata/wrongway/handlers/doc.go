@@ -1,0 +1,2 @@
+// Package handlers serves.
+package handlers

@@ -1,0 +1,4 @@
+// Package jobs runs.
+//
+// Imports: models, views.
+package jobs

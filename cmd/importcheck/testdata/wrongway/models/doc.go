@@ -1,0 +1,4 @@
+// Package models is the domain.
+//
+// Imports: nothing above it.
+package models

@@ -1,0 +1,5 @@
+package models
+
+import (
+	_ "github.com/meshport/meshport/static"
+)

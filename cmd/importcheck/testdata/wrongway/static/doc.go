@@ -1,0 +1,4 @@
+// Package static holds files.
+//
+// Imports: nothing.
+package static

@@ -1,0 +1,4 @@
+// Package views renders.
+//
+// Imports: models.
+package views

@@ -1,0 +1,6 @@
+package views
+
+import (
+	_ "github.com/meshport/meshport/jobs"
+	_ "github.com/meshport/meshport/models"
+)
