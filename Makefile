@@ -32,13 +32,13 @@ build: generate
 generate:
 	$(GO) tool templ generate -include-version=false
 
-## test: every test, against the real PostgreSQL on this machine and a real Chromium
+## test: every test, with the race detector, against the real PostgreSQL, MariaDB, Chromium, mailpit and OpenID Provider on this machine
 test: generate services
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
-## test-short: the tests without services
+## test-short: the tests that need no service (no database server, browser, SMTP or OpenID Provider), with the race detector
 test-short: generate
-	$(GO) test -count=1 -short ./...
+	$(GO) test -race -count=1 -short ./...
 
 ## services: fail at once, saying how to start it, when a database the tests need is down
 services:

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/meshport/meshport/models/storetest"
 )
 
 // chromiumPath finds Debian's Chromium; without it the browser tests fail
 // (they are part of `make test`) with a message that says how to install it.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
+	storetest.NeedsService(t, "Chromium")
 	if p := os.Getenv("MESHPORT_TEST_CHROMIUM"); p != "" {
 		return p
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshport/meshport/models/storetest"
 )
 
 // mailpitModule is the SMTP server the report tests send to, the same
@@ -28,6 +30,7 @@ type mailpit struct {
 
 func startMailpit(t testing.TB) *mailpit {
 	t.Helper()
+	storetest.NeedsService(t, "mailpit (SMTP)")
 	m := &mailpit{t: t, bin: mailpitBinary(t), db: filepath.Join(t.TempDir(), "mailpit.db"),
 		smtpPort: freePort(t), httpPort: freePort(t)}
 	m.start()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/meshport/meshport/models/storetest"
 )
 
 // adminPostgresURL is the local PostgreSQL the tests create databases in.
@@ -22,6 +23,7 @@ func adminPostgresURL() string {
 // the setup statements in it, and drops it when the test ends.
 func newSourceDatabase(t testing.TB, setup ...string) string {
 	t.Helper()
+	storetest.NeedsService(t, "PostgreSQL")
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, adminPostgresURL())
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/meshport/meshport/models/seed"
+	"github.com/meshport/meshport/models/storetest"
 )
 
 // exampleOP is the zitadel/oidc example OpenID Provider, the same version as
@@ -25,6 +26,7 @@ const exampleOP = "github.com/zitadel/oidc/v3/example/server@v3.51.17"
 // It returns the issuer.
 func startExampleOP(t *testing.T, redirectURI string) string {
 	t.Helper()
+	storetest.NeedsService(t, "the zitadel/oidc example provider")
 	bin := exampleOPBinary(t)
 	port := freePort(t)
 	users, _ := filepath.Abs("../../scripts/dev-sso-users.json")

@@ -19,6 +19,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/storetest"
 )
 
 // MySQLURLEnv names the admin URL of the MySQL/MariaDB server the tests
@@ -48,6 +49,7 @@ func mysqlRandomHex(t *testing.T) string {
 
 func mysqlTestServer(t *testing.T) *mysqlServer {
 	t.Helper()
+	storetest.NeedsService(t, "MariaDB")
 	adminURL := os.Getenv(MySQLURLEnv)
 	if adminURL == "" {
 		adminURL = mysqlDefaultURL

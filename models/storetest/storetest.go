@@ -1,6 +1,3 @@
-// Package storetest gives tests of any package a fresh, migrated
-// *models.Store on SQLite and on PostgreSQL, so that code is tested against
-// both databases the portal supports and no test sees another's data.
 package storetest
 
 import (
@@ -62,6 +59,7 @@ func Postgres(t testing.TB) *models.Store {
 // PostgresWith is Postgres with a store made with opts.
 func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 	t.Helper()
+	NeedsService(t, "PostgreSQL")
 	adminURL := os.Getenv(PostgresURLEnv)
 	if adminURL == "" {
 		adminURL = DefaultPostgresURL
@@ -118,6 +116,17 @@ func EachWith(t *testing.T, opts models.Options, fn func(t *testing.T, s *models
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteWith(t, opts)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, PostgresWith(t, opts)) })
+}
+
+// NeedsService marks a test that needs a service running beside it
+// (PostgreSQL, MariaDB, Chromium, an SMTP or OpenID server): `go test -short`
+// (make test-short) skips it, so that run needs nothing but Go. A full run
+// never skips: a missing service fails the test.
+func NeedsService(t testing.TB, service string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("needs %s; -short runs only the tests that need no service", service)
+	}
 }
 
 // Admin is a signed-in portal admin.
