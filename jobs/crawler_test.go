@@ -60,6 +60,7 @@ func crawlerWith(t *testing.T, n int, opts jobs.CrawlerOptions, crawl func(ctx c
 }
 
 func TestCrawlerBoundsParallelCrawls(t *testing.T) {
+	t.Parallel()
 	var running, most atomic.Int32
 	release := make(chan struct{})
 	_, c, srcs := crawlerWith(t, 5, jobs.CrawlerOptions{Parallel: 2}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
@@ -88,6 +89,7 @@ func TestCrawlerBoundsParallelCrawls(t *testing.T) {
 }
 
 func TestCrawlerFailuresEndTheirRunOnly(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name       string
 		opts       jobs.CrawlerOptions
@@ -131,6 +133,7 @@ func TestCrawlerFailuresEndTheirRunOnly(t *testing.T) {
 }
 
 func TestCrawlerShutdownInterruptsRunningCrawls(t *testing.T) {
+	t.Parallel()
 	started := make(chan struct{})
 	var once sync.Once
 	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
@@ -158,6 +161,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // TestCrawlerQueuedRunsStayAlive: a run waiting for a free slot keeps
 // beating, so stale-run detection does not interrupt it.
 func TestCrawlerQueuedRunsStayAlive(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var first sync.Once
 	s, c, srcs := crawlerWith(t, 2, jobs.CrawlerOptions{Parallel: 1, StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
@@ -191,6 +195,7 @@ func TestCrawlerQueuedRunsStayAlive(t *testing.T) {
 // TestCrawlerAbandonsRunEndedElsewhere: when another process marks a run
 // interrupted, the crawl stops instead of reading the source for nothing.
 func TestCrawlerAbandonsRunEndedElsewhere(t *testing.T) {
+	t.Parallel()
 	stopped := make(chan struct{})
 	s, c, srcs := crawlerWith(t, 1, jobs.CrawlerOptions{StaleAfter: 400 * time.Millisecond}, func(ctx context.Context) (*models.CrawlSnapshot, error) {
 		<-ctx.Done()

@@ -27,6 +27,7 @@ func findingTitlesOf(body map[string]any) []string {
 }
 
 func TestAPIFindingList(t *testing.T) {
+	t.Parallel()
 	onEachDatabase(t, testAPIFindingList)
 }
 
@@ -132,6 +133,7 @@ func testAPIFindingList(t *testing.T, app *testApp) {
 }
 
 func TestAPIFindingGetAndDecide(t *testing.T) {
+	t.Parallel()
 	onEachDatabase(t, testAPIFindingGetAndDecide)
 }
 

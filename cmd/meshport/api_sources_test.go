@@ -165,6 +165,7 @@ func strs(v any) []string {
 }
 
 func TestAPISourceLifecycle(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 
@@ -327,6 +328,7 @@ func TestAPISourceLifecycle(t *testing.T) {
 }
 
 func TestAPISourceBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	if status, _, raw, _ := srcCall(t, ada, http.MethodPost, "/api/v1/sources", newSourceBody("Orders DB", "checkout", pgDSN)); status != http.StatusCreated {
@@ -434,6 +436,7 @@ func TestAPISourceBadInput(t *testing.T) {
 }
 
 func TestAPISourceAuthorization(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	for _, b := range []map[string]any{newSourceBody("Orders DB", "checkout", pgDSN), newSourceBody("CRM DB", "customer", pgDSN)} {
@@ -572,6 +575,7 @@ func waitForRun(t *testing.T, c *apiClient, id any) map[string]any {
 }
 
 func TestAPISourceCrawl(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	stall := newStallingServer(t)
@@ -674,6 +678,7 @@ func TestAPISourceCrawl(t *testing.T) {
 // database "test" as reader, and otherwise fails with a reason; either way
 // without the password.
 func TestAPISourceCrawlPostgres(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	if status, _, raw, _ := srcCall(t, ada, http.MethodPost, "/api/v1/sources", newSourceBody("Test DB", "checkout", pgDSN)); status != http.StatusCreated {
@@ -710,6 +715,7 @@ func TestAPISourceCrawlPostgres(t *testing.T) {
 }
 
 func TestAPISourceRunsAndAssets(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	vera := app.apiAs(t, "vera@example.com", models.TokenRoleViewer)
@@ -865,6 +871,7 @@ func TestAPISourceRunsAndAssets(t *testing.T) {
 // TestAPISourceKeepPassword changes a source's host through the API without
 // sending the password again.
 func TestAPISourceKeepPassword(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	if status, _, raw, _ := srcCall(t, ada, http.MethodPost, "/api/v1/sources", newSourceBody("Orders DB", "checkout", pgDSN)); status != http.StatusCreated {

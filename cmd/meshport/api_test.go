@@ -51,6 +51,7 @@ func assertAPIError(t *testing.T, status int, body map[string]any, wantStatus in
 }
 
 func TestAPIAuthentication(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	valid := app.apiAs(t, "ada@example.com", "admin")
 	for _, tc := range []struct {
@@ -111,6 +112,7 @@ func TestAPIAuthentication(t *testing.T) {
 }
 
 func TestAPIReads(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	vera := app.apiAs(t, "vera@example.com", "viewer")
 
@@ -200,6 +202,7 @@ func TestAPIReads(t *testing.T) {
 }
 
 func TestAPIDomainWrites(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 
@@ -254,6 +257,7 @@ func TestAPIDomainWrites(t *testing.T) {
 }
 
 func TestAPIDomainBadInput(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("n", 101)
 	cases := []struct {
 		name, method, path, ctype, body string
@@ -295,6 +299,7 @@ func TestAPIDomainBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			ada := app.apiAs(t, "ada@example.com", "admin")
 			was := app.domain(t, "checkout")
@@ -317,6 +322,7 @@ func TestAPIDomainBadInput(t *testing.T) {
 }
 
 func TestAPIDomainAuthorization(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for _, tc := range []struct {
 		name, email, role string
@@ -353,6 +359,7 @@ func TestAPIDomainAuthorization(t *testing.T) {
 }
 
 func TestAPIProductWrites(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	omar := app.apiAs(t, "omar@example.com", "")
 
@@ -430,6 +437,7 @@ func TestAPIProductWrites(t *testing.T) {
 }
 
 func TestAPIProductBadInput(t *testing.T) {
+	t.Parallel()
 	valid := `"name": "Refunds", "domain": "checkout", "owner": "omar@example.com", "classification": "internal"`
 	cases := []struct {
 		name, method, path, ctype, body string
@@ -472,6 +480,7 @@ func TestAPIProductBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			ada := app.apiAs(t, "ada@example.com", "admin")
 			_, was := ada.call(http.MethodGet, "/api/v1/products/checkout/orders", nil)
@@ -494,6 +503,7 @@ func TestAPIProductBadInput(t *testing.T) {
 }
 
 func TestAPIProductAuthorization(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	newProduct := func(domain string) map[string]any {
 		return map[string]any{"name": "Refunds", "domain": domain, "owner": "x", "classification": "internal"}
@@ -529,6 +539,7 @@ func TestAPIProductAuthorization(t *testing.T) {
 }
 
 func TestAPINeverShowsTheToken(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	hash := models.HashSecret(ada.token)
@@ -585,6 +596,7 @@ func TestAPINeverShowsTheToken(t *testing.T) {
 }
 
 func TestAPIBodyTooLarge(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	big := `{"name": "Big", "owners": ["x"], "description": "` + strings.Repeat("x", 2<<20) + `"}`
@@ -613,6 +625,7 @@ func TestAPIBodyTooLarge(t *testing.T) {
 // Edits of one domain at once all succeed: each transaction does its checks
 // on its own connection rather than waiting for another from the pool.
 func TestAPIConcurrentDomainEdits(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	const n = 24

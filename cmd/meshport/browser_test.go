@@ -65,6 +65,7 @@ func waitInBrowser(t *testing.T, ctx context.Context, timeout time.Duration, wha
 // form in a real browser: live validation flags a bad SLA, the owner fixes
 // it, submits, and finds the product through the live-filtered list.
 func TestBrowserCreateProduct(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := newChromium(t)
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestConfigSignInChoices(t *testing.T) {
+	t.Parallel()
 	base := func(t *testing.T) Config {
 		cfg := testConfig(filepath.Join(t.TempDir(), "x.db"))
 		cfg.Dev, cfg.SecretKey = false, "test-secret-key-0123456789-abcdefghij"
@@ -86,6 +87,7 @@ func TestConfigSignInChoices(t *testing.T) {
 }
 
 func TestConfigFindingRules(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(filepath.Join(t.TempDir(), "x.db"))
 	cfg.UnreadDays, cfg.StoragePrice, cfg.StoragePrices, cfg.StorageCurrency = 30, 0.2, " Files=0.023 , postgres=0.115", "EUR"
 	if err := cfg.validate(); err != nil {

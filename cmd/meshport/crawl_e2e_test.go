@@ -13,6 +13,7 @@ import (
 // the written one changed (by its write counters), the read one has reads,
 // the untouched one neither.
 func TestCrawlSeesWritesAndReads(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	db := newSourceDatabase(t,
 		"CREATE TABLE public.orders (id serial PRIMARY KEY, total int)",

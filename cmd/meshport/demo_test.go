@@ -11,6 +11,7 @@ import (
 // TestDemoWarehouse is what `make run` shows under Sources: a SQLite demo
 // source beside the database, crawled once at start.
 func TestDemoWarehouse(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(filepath.Join(t.TempDir(), "meshport.db"))
 	cfg.DemoWarehouse = true
 	app := newTestAppWithConfig(t, cfg)

@@ -13,6 +13,7 @@ import (
 const msgCorrectFields = "Please correct the highlighted fields."
 
 func TestDomainCreateBadInput(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("n", 101)
 	for _, tc := range []struct {
 		name  string
@@ -33,6 +34,7 @@ func TestDomainCreateBadInput(t *testing.T) {
 		{"bad owner group", url.Values{"name": {"Hub"}, "owners": {"team!"}}, "owners", "\u201cteam!\u201d is neither an email address nor a group name (letters, digits, spaces and . _ : / -, at most 100)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, "ada")
 			b.get("/domains/new")
@@ -71,8 +73,10 @@ func TestDomainCreateBadInput(t *testing.T) {
 }
 
 func TestDomainCreateOnlyByAdmins(t *testing.T) {
+	t.Parallel()
 	for _, who := range []string{"omar", "vera"} {
 		t.Run(who, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, who)
 			if p := b.get("/domains/new"); p.StatusCode != http.StatusForbidden || text(p.Doc.Find(".error-page h1 + p")) != "Only admins can register domains." {
@@ -96,6 +100,7 @@ func TestDomainCreateOnlyByAdmins(t *testing.T) {
 }
 
 func TestDomainEditBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, who, domain string
 		form              url.Values
@@ -118,6 +123,7 @@ func TestDomainEditBadInput(t *testing.T) {
 			"A whole number of days from 1 to 3650, or empty for the portal's default."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, tc.who)
 			if p := b.get("/domains/" + tc.domain + "/edit"); p.StatusCode != http.StatusOK {
@@ -154,8 +160,10 @@ func TestDomainEditBadInput(t *testing.T) {
 }
 
 func TestDomainEditAuthorization(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ who, domain string }{{"omar", "customer"}, {"vera", "checkout"}} {
 		t.Run(tc.who+" "+tc.domain, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, tc.who)
 			if b.get("/domains/" + tc.domain).hasButton("Edit") {
@@ -180,6 +188,7 @@ func TestDomainEditAuthorization(t *testing.T) {
 }
 
 func TestDomainValidate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "ada")
 	b.get("/domains/new")
@@ -222,6 +231,7 @@ func TestDomainValidate(t *testing.T) {
 }
 
 func TestDomainLifecycle(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "ada")
 	b.get("/domains/new")
@@ -328,6 +338,7 @@ func TestDomainLifecycle(t *testing.T) {
 }
 
 func TestDomainOwnerEdits(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	p := b.get("/domains/checkout")
@@ -367,6 +378,7 @@ func TestDomainOwnerEdits(t *testing.T) {
 }
 
 func TestDomainConflictsChangeNothing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, path, status, msg string
 	}{
@@ -376,6 +388,7 @@ func TestDomainConflictsChangeNothing(t *testing.T) {
 		{"unknown status", "/domains/checkout/status", "paused", "A domain is either active or retired."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, "ada")
 			slug := strings.Split(tc.path, "/")[2]
@@ -403,6 +416,7 @@ func TestDomainConflictsChangeNothing(t *testing.T) {
 // The domain list pages by 50 and searches names, slugs and owners; a
 // search it refuses is shown next to the field with the text kept.
 func TestDomainListSearchAndPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t) // the demo's 3 domains
 	for i := 1; i <= 60; i++ {
 		owner := "platform-team"

@@ -145,6 +145,7 @@ func (p *page) findingTitles() []string {
 }
 
 func TestFindingListTotalsTabsAndFilters(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	seed := seedFindings(t, app)
 	vera := app.signedIn(t, "vera")
@@ -282,6 +283,7 @@ func TestFindingListTotalsTabsAndFilters(t *testing.T) {
 }
 
 func TestFindingListBadFilters(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	seedFindings(t, app)
 	vera := app.signedIn(t, "vera")
@@ -317,6 +319,7 @@ func TestFindingListBadFilters(t *testing.T) {
 }
 
 func TestFindingPageAndDecisions(t *testing.T) {
+	t.Parallel()
 	onEachDatabase(t, testFindingPageAndDecisions)
 }
 
@@ -477,6 +480,7 @@ func testFindingPageAndDecisions(t *testing.T, app *testApp) {
 }
 
 func TestFindingDecisionsOnProductsAndOtherDomains(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	seedFindings(t, app)
 	omar := app.signedIn(t, "omar")
@@ -543,6 +547,7 @@ func TestFindingDecisionsOnProductsAndOtherDomains(t *testing.T) {
 // The source filter is kept with the findings snapshot; registering,
 // renaming and deleting a source must show in it at once.
 func TestFindingSourceFilterFollowsSourceWrites(t *testing.T) {
+	t.Parallel()
 	onEachDatabase(t, func(t *testing.T, app *testApp) {
 		ctx := context.Background()
 		seedFindings(t, app)
@@ -577,6 +582,7 @@ func TestFindingSourceFilterFollowsSourceWrites(t *testing.T) {
 // The dashboards keep their trend charts drawn; new daily totals must
 // show at once, on the home page and on the domain's page.
 func TestDashboardChartsFollowTheDailyTotals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	app := newTestApp(t)
 	seedFindings(t, app)
@@ -616,6 +622,7 @@ func TestDashboardChartsFollowTheDailyTotals(t *testing.T) {
 // A partition is owned through its partitioned parent, so claiming one
 // prefills the parent as the port; saving closes every partition's finding.
 func TestClaimingAPartitionNamesItsParent(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	shop := app.addSource(t, "Shop", "checkout", "postgres", "postgres://reader@127.0.0.1:5432/shop")

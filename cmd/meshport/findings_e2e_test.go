@@ -66,6 +66,7 @@ func (p *page) formFields(selector string) url.Values {
 // finding closes; an ignored finding stays ignored across crawls until its
 // expiry; and a statistics reset does not make a used table look unused.
 func TestFindingsOnRealPostgres(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{t: time.Now().UTC().Truncate(time.Second)}
 	cfg := testConfig(t.TempDir() + "/meshport.db")
 	cfg.tuning.clock = clock.Now

@@ -10,13 +10,16 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/models/seed"
 )
 
 // testApp is the real portal (same wiring as main) on a fresh SQLite file,
@@ -61,6 +64,7 @@ func newTestAppOn(t testing.TB, cfg Config, ln net.Listener) *testApp {
 	if cfg.OIDCIssuer != "" && cfg.OIDCRedirectURL == "" {
 		cfg.OIDCRedirectURL = base + "/auth/callback"
 	}
+	copyTemplateDatabase(t, cfg)
 	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		ln.Close()
@@ -263,4 +267,88 @@ func (a *testApp) count(t testing.TB, table string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// copyTemplateDatabase puts a copy of a database that NewApp's migrations
+// (and, in --dev, its demo seed) have already run on at cfg's SQLite path,
+// when nothing is there yet. NewApp then finds nothing to do: each app
+// starts in milliseconds instead of migrating and seeding again, which with
+// the race detector took half a second. The templates are made once per
+// test process by the same code NewApp runs. Apps with a controlled clock
+// get a database of their own, so every time in it comes from that clock.
+func copyTemplateDatabase(t testing.TB, cfg Config) {
+	t.Helper()
+	if strings.Contains(cfg.DatabaseURL, "://") || cfg.tuning.clock != nil {
+		return
+	}
+	if _, err := os.Stat(cfg.DatabaseURL); !errors.Is(err, os.ErrNotExist) {
+		return // a restart on the same database
+	}
+	kind := "migrated"
+	if cfg.Dev {
+		kind = "demo"
+	}
+	tpl, err := templateDatabase(kind)
+	if err != nil {
+		t.Fatalf("template database: %v", err)
+	}
+	data, err := os.ReadFile(tpl)
+	if err == nil {
+		err = os.WriteFile(cfg.DatabaseURL, data, 0o600)
+	}
+	if err != nil {
+		t.Fatalf("copy template database: %v", err)
+	}
+}
+
+var templates struct {
+	sync.Mutex
+	dir   string
+	paths map[string]string
+}
+
+// templateDatabase makes (once) and returns the template of kind:
+// "migrated", or "demo" (migrated and seeded with the demo data).
+func templateDatabase(kind string) (string, error) {
+	templates.Lock()
+	defer templates.Unlock()
+	if p, ok := templates.paths[kind]; ok {
+		return p, nil
+	}
+	if templates.dir == "" {
+		dir, err := os.MkdirTemp("", "meshport-test-templates-")
+		if err != nil {
+			return "", err
+		}
+		templates.dir, templates.paths = dir, map[string]string{}
+	}
+	path := filepath.Join(templates.dir, kind+".db")
+	store, err := models.Open(path, models.Options{})
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	err = store.Migrate(ctx)
+	if err == nil && kind == "demo" {
+		err = seed.Demo(ctx, store)
+	}
+	// Closing the last connection folds the write-ahead log into the file,
+	// so the file alone is the whole database.
+	if cerr := store.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	templates.paths[kind] = path
+	return path, nil
+}
+
+// TestMain removes the template databases when the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templates.dir != "" {
+		os.RemoveAll(templates.dir)
+	}
+	os.Exit(code)
 }

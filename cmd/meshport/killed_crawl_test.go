@@ -23,6 +23,7 @@ import (
 // the middle of a crawl and starts it again: the run is marked interrupted
 // at once, and crawling works again.
 func TestKilledCrawlIsInterruptedAtRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "meshport")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {

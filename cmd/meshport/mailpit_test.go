@@ -174,6 +174,7 @@ func mailpitBinary(t testing.TB) string {
 }
 
 func TestMailpitVersionMatchesMakefile(t *testing.T) {
+	t.Parallel()
 	makefile, err := os.ReadFile("../../Makefile")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // TestMetricsCountTheStatusSent: refused and invalid requests are counted
 // under the status the client got, not as server errors.
 func TestMetricsCountTheStatusSent(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada := app.apiAs(t, "ada@example.com", "admin")
 	if status, _ := ada.call(http.MethodPost, "/api/v1/domains", map[string]any{"name": ""}); status != http.StatusUnprocessableEntity {

@@ -104,6 +104,7 @@ func assertRefused(t *testing.T, b *browser, res *page, status int, heading stri
 }
 
 func TestSSOSignInLandsOnDeepLinkAsOwner(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 	b := app.browser(t)
@@ -161,6 +162,7 @@ func TestSSOSignInLandsOnDeepLinkAsOwner(t *testing.T) {
 }
 
 func TestSSOProfileRefreshedAtEachSignIn(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 	app.browser(t).ssoSignIn("/")
@@ -186,6 +188,7 @@ func TestSSOProfileRefreshedAtEachSignIn(t *testing.T) {
 }
 
 func TestSSOGroupsClaimShapes(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name       string
 		idToken    map[string]any
@@ -228,6 +231,7 @@ func TestSSOGroupsClaimShapes(t *testing.T) {
 }
 
 func TestSSOEmailTrustedOnlyWhenVerified(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	// Claims the email of checkout's owner and of an admin, unverified.
 	p.SetUser(map[string]any{"sub": "u-mallory", "email": "omar@example.com", "email_verified": false, "name": "Mallory"})
@@ -256,6 +260,7 @@ func TestSSOEmailTrustedOnlyWhenVerified(t *testing.T) {
 }
 
 func TestSSOBrokenIDTokensAreRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		mutate func(map[string]any)
@@ -287,6 +292,7 @@ func TestSSOBrokenIDTokensAreRefused(t *testing.T) {
 }
 
 func TestSSOReplayedCallbackIsRefused(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 	b := app.browser(t)
@@ -315,6 +321,7 @@ func TestSSOReplayedCallbackIsRefused(t *testing.T) {
 }
 
 func TestSSOCallbackStateChecks(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 
@@ -373,6 +380,7 @@ func TestSSOCallbackStateChecks(t *testing.T) {
 }
 
 func TestSSOProviderDownAtCallback(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 	b := app.browser(t)
@@ -383,6 +391,7 @@ func TestSSOProviderDownAtCallback(t *testing.T) {
 }
 
 func TestSSOSignOutEndsSessionAndContinuesAtProvider(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	p.SetUser(omarClaims)
 	b := app.browser(t)
@@ -407,6 +416,7 @@ func TestSSOSignOutEndsSessionAndContinuesAtProvider(t *testing.T) {
 }
 
 func TestSSOReplacesDevSignIn(t *testing.T) {
+	t.Parallel()
 	app, _ := newSSOApp(t)
 	b := app.browser(t)
 	b.get("/login")
@@ -417,6 +427,7 @@ func TestSSOReplacesDevSignIn(t *testing.T) {
 }
 
 func TestSSOStartFailsClearly(t *testing.T) {
+	t.Parallel()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t.Run("issuer announces another name", func(t *testing.T) {
 		p := oidctest.New(t)
@@ -513,6 +524,7 @@ func containsText(list []string, want string) bool {
 // TestDevSignInDoesNotOutliveDevMode: sessions and tokens of the demo users
 // stop working when the same database is served with a real provider.
 func TestDevSignInDoesNotOutliveDevMode(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "shared.db")
 	dev := newTestAppWithDB(t, dbPath)
 	ada := dev.signedIn(t, "ada")
@@ -564,6 +576,7 @@ func TestDevSignInDoesNotOutliveDevMode(t *testing.T) {
 }
 
 func TestSSOProviderDownAtStart(t *testing.T) {
+	t.Parallel()
 	app, p := newSSOApp(t)
 	b := app.browser(t)
 	p.Close()

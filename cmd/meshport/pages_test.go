@@ -20,6 +20,7 @@ import (
 )
 
 func TestHomeCountsByDomainAndStatus(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "vera")
 	p := b.get("/")
@@ -65,6 +66,7 @@ func TestHomeCountsByDomainAndStatus(t *testing.T) {
 }
 
 func TestDomainListPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p := app.signedIn(t, "vera").get("/domains")
 	if p.StatusCode != http.StatusOK {
@@ -90,6 +92,7 @@ func TestDomainListPage(t *testing.T) {
 }
 
 func TestDomainPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p := app.signedIn(t, "vera").get("/domains/checkout")
 	if p.StatusCode != http.StatusOK {
@@ -124,6 +127,7 @@ func TestDomainPage(t *testing.T) {
 }
 
 func TestProductListFilters(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "vera")
 	for _, tc := range []struct {
@@ -173,6 +177,7 @@ func TestProductListFilters(t *testing.T) {
 }
 
 func TestProductListPagination(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ctx := context.Background()
 	for i := 1; i <= 55; i++ {
@@ -236,6 +241,7 @@ func TestProductListPagination(t *testing.T) {
 }
 
 func TestProductListHTMXReturnsOnlyResults(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "vera")
 	p := b.htmx("/products?domain=logistics", "results")
@@ -259,6 +265,7 @@ func TestProductListHTMXReturnsOnlyResults(t *testing.T) {
 }
 
 func TestProductPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p := app.signedIn(t, "vera").get("/products/checkout/orders")
 	if p.StatusCode != http.StatusOK {
@@ -296,6 +303,7 @@ func TestProductPage(t *testing.T) {
 }
 
 func TestNotFoundPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "vera")
 	for _, tc := range []struct{ path, message string }{
@@ -329,6 +337,7 @@ func TestNotFoundPages(t *testing.T) {
 }
 
 func TestAnonymousVisitorSignsInAndLandsOnTheLink(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.browser(t)
 
@@ -373,6 +382,7 @@ func TestAnonymousVisitorSignsInAndLandsOnTheLink(t *testing.T) {
 }
 
 func TestSignInRejectsUnknownUser(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.browser(t)
 	b.get("/login")
@@ -387,12 +397,14 @@ func TestSignInRejectsUnknownUser(t *testing.T) {
 }
 
 func TestSignInNeverRedirectsOffSite(t *testing.T) {
+	t.Parallel()
 	for _, next := range []string{
 		"//evil.example", "//evil.example/products", "https://evil.example", "http://evil.example/",
 		"/\\evil.example", "///evil.example", "javascript:alert(1)", "evil.example", "/\t/evil.example",
 		"https:/evil.example", " //evil.example",
 	} {
 		t.Run(next, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.browser(t)
 			login := b.get("/login?next=" + url.QueryEscape(next))
@@ -408,6 +420,7 @@ func TestSignInNeverRedirectsOffSite(t *testing.T) {
 }
 
 func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "ada")
 	b.get("/domains/new")
@@ -449,6 +462,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 }
 
 func TestSignOutEndsSession(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "ada")
 	session := b.cookie("meshport_session")
@@ -485,6 +499,7 @@ func TestSignOutEndsSession(t *testing.T) {
 // The search text is cut to 200 characters, never inside one: a cut
 // character is invalid text that PostgreSQL refuses.
 func TestProductListLongSearchKeepsWholeCharacters(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "vera")
 	q := "a" + strings.Repeat("é", 250)
@@ -502,6 +517,7 @@ func TestProductListLongSearchKeepsWholeCharacters(t *testing.T) {
 }
 
 func TestProductListPagePastTheEnd(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p := app.signedIn(t, "vera").get("/products?page=9&domain=checkout")
 	if p.StatusCode != http.StatusOK {
@@ -516,6 +532,7 @@ func TestProductListPagePastTheEnd(t *testing.T) {
 }
 
 func TestPagesEscapeUserText(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	_, err := app.Store.CreateProduct(context.Background(), admin, models.ProductInput{
 		Name: `<b>Bold</b> & "quoted"`, Slug: "bold", Domain: "checkout", Owner: "checkout-team", Classification: "internal",
@@ -539,6 +556,7 @@ func TestPagesEscapeUserText(t *testing.T) {
 // Pages link the static files by content hash, and only those addresses
 // are cached for good: a new binary with a changed file links anew.
 func TestStaticFilesAreLinkedByContentHash(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	home := app.signedIn(t, "vera").get("/")
 	links := map[string]string{}
@@ -588,6 +606,7 @@ func TestStaticFilesAreLinkedByContentHash(t *testing.T) {
 }
 
 func TestHealthAndAssetsNeedNoSignIn(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for _, tc := range []struct{ path, ctype, cache string }{
 		{"/healthz", "application/json", ""},

@@ -15,6 +15,7 @@ import (
 // source: the product page shows the asset's figures, flags one that is
 // not there, and bad source names are refused next to the field.
 func TestPortsNameTheirSource(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	db := newSourceDatabase(t, "CREATE TABLE public.orders (id int)", "INSERT INTO public.orders SELECT generate_series(1, 10)")
 	ctx := context.Background()

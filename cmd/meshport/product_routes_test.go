@@ -42,6 +42,7 @@ type formCase struct {
 }
 
 func TestProductCreateBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []formCase{
 		{"empty name", map[string][]string{"name": {" "}, "slug": {"refunds"}}, "name", "Enter a name."},
 		{"name too long", map[string][]string{"name": {strings.Repeat("r", 101)}}, "name", "Use at most 100 characters."},
@@ -74,6 +75,7 @@ func TestProductCreateBadInput(t *testing.T) {
 		{"bad API port", map[string][]string{"port_type": {"api"}, "port_location": {"ftp://data.example.com"}}, "port-k0-location", "Give the API's http(s) URL."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, "omar")
 			b.get("/products/new")
@@ -149,6 +151,7 @@ func assertProductFormKeeps(t *testing.T, p *page, form url.Values) {
 }
 
 func TestProductCreateInRetiredDomain(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	d := app.addDomain(t, "Archive", "platform-team")
 	if _, err := app.Store.SetDomainStatus(t.Context(), admin, d.Slug, models.DomainRetired); err != nil {
@@ -168,6 +171,7 @@ func TestProductCreateInRetiredDomain(t *testing.T) {
 }
 
 func TestProductEditBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []formCase{
 		{"active to retired", map[string][]string{"status": {"retired"}}, "status", "An active product can only become deprecated, not retired."},
 		{"active to draft", map[string][]string{"status": {"draft"}}, "status", "An active product can only become deprecated, not draft."},
@@ -177,6 +181,7 @@ func TestProductEditBadInput(t *testing.T) {
 		{"bad port row", map[string][]string{"port_location": {"analytics.orders", "not a url"}}, "port-1-location", "Give the API's http(s) URL."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, "omar")
 			edit := b.get("/products/checkout/orders/edit")
@@ -215,6 +220,7 @@ func TestProductEditBadInput(t *testing.T) {
 }
 
 func TestProductValidate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	b.get("/products/new")
@@ -263,6 +269,7 @@ func TestProductValidate(t *testing.T) {
 }
 
 func TestProductCreate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	p := b.get("/products/new?domain=checkout")
@@ -302,6 +309,7 @@ func TestProductCreate(t *testing.T) {
 }
 
 func TestProductEditReplacesPorts(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	edit := b.get("/products/checkout/orders/edit")
@@ -344,6 +352,7 @@ func TestProductEditReplacesPorts(t *testing.T) {
 }
 
 func TestProductStatusAndDelete(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	p := b.get("/products/checkout/orders")
@@ -392,6 +401,7 @@ func TestProductStatusAndDelete(t *testing.T) {
 }
 
 func TestProductConflictsChangeNothing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, path, status, msg string
 	}{
@@ -401,6 +411,7 @@ func TestProductConflictsChangeNothing(t *testing.T) {
 		{"unknown status", "/products/checkout/payments/status", "paused", "Unknown status."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			app := newTestApp(t)
 			b := app.signedIn(t, "ada")
 			back := strings.TrimSuffix(strings.TrimSuffix(tc.path, "/delete"), "/status")
@@ -419,7 +430,9 @@ func TestProductConflictsChangeNothing(t *testing.T) {
 }
 
 func TestProductAuthorization(t *testing.T) {
+	t.Parallel()
 	t.Run("viewer", func(t *testing.T) {
+		t.Parallel()
 		app := newTestApp(t)
 		b := app.signedIn(t, "vera")
 		if b.get("/products").hasButton("New product") {
@@ -454,6 +467,7 @@ func TestProductAuthorization(t *testing.T) {
 	})
 
 	t.Run("owner of another domain", func(t *testing.T) {
+		t.Parallel()
 		app := newTestApp(t)
 		b := app.signedIn(t, "omar")
 		if !b.get("/products").hasButton("New product") {
@@ -506,6 +520,7 @@ func TestProductAuthorization(t *testing.T) {
 // A success message about a long name in a non-Latin script is still shown:
 // the flash limit counts characters, not bytes.
 func TestFlashShowsLongNonASCIIName(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	b.get("/products/new")
@@ -520,6 +535,7 @@ func TestFlashShowsLongNonASCIIName(t *testing.T) {
 }
 
 func TestProductMovesToAnotherDomain(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "ada")
 	b.get("/products/checkout/orders/edit")
@@ -542,6 +558,7 @@ func TestProductMovesToAnotherDomain(t *testing.T) {
 }
 
 func TestPortRowValidatesAgainstTheEditedProduct(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	b := app.signedIn(t, "omar")
 	for _, tc := range []struct{ current, validate string }{

@@ -11,6 +11,7 @@ import (
 // TestPersonalTokens: a person creates a token on their profile page, sees
 // it once, uses it with exactly their own rights, and revokes it.
 func TestPersonalTokens(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	omar := app.signedIn(t, "omar")
 	omar.get("/profile")
@@ -71,6 +72,7 @@ func TestPersonalTokens(t *testing.T) {
 }
 
 func TestPersonalTokenBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	vera := app.signedIn(t, "vera")
 	vera.get("/profile")

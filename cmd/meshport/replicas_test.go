@@ -12,6 +12,7 @@ import (
 // TestTwoReplicasCrawlEachTickOnce runs two portals on one PostgreSQL with
 // the same source schedule: both fire at every tick, one crawl happens.
 func TestTwoReplicasCrawlEachTickOnce(t *testing.T) {
+	t.Parallel()
 	portalDB := newSourceDatabase(t) // an empty database for the portal itself
 	portalURL := "postgres://postgres@127.0.0.1:5432/" + portalDB + "?sslmode=disable"
 	a := newTestAppWithDB(t, portalURL)

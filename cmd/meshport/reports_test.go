@@ -64,6 +64,7 @@ var absoluteLink = regexp.MustCompile(`href="([^"]*)"`)
 // signing in), with HTML and text parts and absolute links; nobody gets a
 // report about nothing.
 func TestReportsReachTheRightPeople(t *testing.T) {
+	t.Parallel()
 	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
 	ctx := context.Background()
 	queued, err := app.Reports.Queue(ctx, models.ReportWeekly, "test")
@@ -149,6 +150,7 @@ func TestReportsReachTheRightPeople(t *testing.T) {
 // down: nothing is lost, the failures are shown with the reason, and once
 // the server is back every report arrives exactly once.
 func TestReportsSurviveSMTPDown(t *testing.T) {
+	t.Parallel()
 	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
 	ctx := context.Background()
 	mp.stop()
@@ -190,6 +192,7 @@ func TestReportsSurviveSMTPDown(t *testing.T) {
 // and claims them for sending, then dies; the next process takes the
 // claims over when their lease runs out and sends each report once.
 func TestReportsQueuedBeforeACrashAreSentOnce(t *testing.T) {
+	t.Parallel()
 	dbURL := "postgres://postgres@127.0.0.1:5432/" + newSourceDatabase(t) + "?sslmode=disable"
 	mp := startMailpit(t)
 	ctx := context.Background()
@@ -226,6 +229,7 @@ func TestReportsQueuedBeforeACrashAreSentOnce(t *testing.T) {
 // TestTwoReplicasSendOneReportEach runs the weekly schedule on two portals
 // on one PostgreSQL at the same moment: every owner gets one email.
 func TestTwoReplicasSendOneReportEach(t *testing.T) {
+	t.Parallel()
 	dbURL := "postgres://postgres@127.0.0.1:5432/" + newSourceDatabase(t) + "?sslmode=disable"
 	mp := startMailpit(t)
 	var apps []*testApp
@@ -259,6 +263,7 @@ func TestTwoReplicasSendOneReportEach(t *testing.T) {
 // TestReportPreferencesAndPreview: the profile's report choice with bad
 // input, the preview of one's own report, and admins' preview of anyone's.
 func TestReportPreferencesAndPreview(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	seedReportOwners(t, app)
 	omar := app.signedIn(t, "omar")
@@ -314,6 +319,7 @@ func TestReportPreferencesAndPreview(t *testing.T) {
 // TestReportDeliveryActions: the admins' send-now and retry with bad
 // input, and refusals for everyone else; nothing is written by a refusal.
 func TestReportDeliveryActions(t *testing.T) {
+	t.Parallel()
 	app, mp := reportsApp(t, t.TempDir()+"/meshport.db")
 	ada := app.signedIn(t, "ada")
 	ada.get("/reports/deliveries")

@@ -405,6 +405,7 @@ type pageActor struct {
 }
 
 func TestRoleMatrixPages(t *testing.T) {
+	t.Parallel()
 	actors := []pageActor{
 		{"ada", lvlAdmin, "ada@example.com", "omar"},
 		{"omar", lvlOwner, "omar@example.com", "vera"},
@@ -655,6 +656,7 @@ type apiActor struct {
 }
 
 func TestRoleMatrixAPI(t *testing.T) {
+	t.Parallel()
 	demo := func(subject, role string) func(testing.TB, *testApp) *apiClient {
 		return func(t testing.TB, a *testApp) *apiClient { return a.tokenFor(t, subject, role) }
 	}

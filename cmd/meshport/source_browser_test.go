@@ -12,6 +12,7 @@ import (
 // source in Chromium: the connection fields follow the kind, Test
 // connection answers in place, Crawl now shows the run and then the assets.
 func TestBrowserRegisterAndCrawlSource(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	db := newSourceDatabase(t,
 		"CREATE TABLE public.shipments (id int PRIMARY KEY, sent_at timestamptz)",

@@ -23,6 +23,7 @@ func pgSourceForm(name string) url.Values {
 }
 
 func TestSourceFormBadInputKeepsValuesAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	omar := app.signedIn(t, "omar")
 	if res := omar.get("/sources/new"); res.StatusCode != http.StatusOK || res.Doc.Find("#host").Length() != 1 {
@@ -74,6 +75,7 @@ func TestSourceFormBadInputKeepsValuesAndWritesNothing(t *testing.T) {
 }
 
 func TestSourceLifecycleThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	db := newSourceDatabase(t,
 		"CREATE TABLE public.orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now())",
@@ -203,6 +205,7 @@ func TestSourceLifecycleThroughPages(t *testing.T) {
 // connection never resolve names or look at paths for someone who may not
 // register sources in the chosen domain.
 func TestSourceChecksDoNotProbeForOutsiders(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	vera := app.signedIn(t, "vera")
 	vera.get("/products")
@@ -221,6 +224,7 @@ func TestSourceChecksDoNotProbeForOutsiders(t *testing.T) {
 // The source list pages by 50 and searches names, slugs, domains and
 // kinds; a search it refuses is shown next to the field, text kept.
 func TestSourceListSearchAndPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	before := len(mustSourceOverviews(t, app))
 	for i := 1; i <= 55; i++ {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,15 +85,34 @@ func exampleOPBinary(t *testing.T) string {
 
 func freePort(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		// The kernel may give a port just closed to the next caller: with
+		// tests in parallel, two servers were handed the same one.
+		if !handedOut.ports[port] {
+			handedOut.ports[port] = true
+			return fmt.Sprint(port)
+		}
 	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	t.Fatal("no free port found")
+	return ""
 }
 
+// handedOut are the ports freePort gave out in this process.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
 func TestExampleOPVersionMatchesMakefile(t *testing.T) {
+	t.Parallel()
 	makefile, err := os.ReadFile("../../Makefile")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +126,7 @@ func TestExampleOPVersionMatchesMakefile(t *testing.T) {
 // Chromium: deep link, the user's name, a product created in the domain the
 // user owns, a refusal in another domain, and sign-out.
 func TestBrowserSSO(t *testing.T) {
+	t.Parallel()
 	ln := listenLoopback(t)
 	portal := "http://" + ln.Addr().String()
 	issuer := startExampleOP(t, portal+"/auth/callback")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUsersPageEndsSessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ada, omar, vera := app.signedIn(t, "ada"), app.signedIn(t, "omar"), app.signedIn(t, "vera")
 

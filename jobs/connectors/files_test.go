@@ -112,6 +112,7 @@ func intOrNil(p *int64) any {
 }
 
 func TestFilesTopLevelDatasets(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	p := models.SourcePolicy{FileRoots: []string{root}}
 	var calls []int
@@ -150,6 +151,7 @@ func TestFilesTopLevelDatasets(t *testing.T) {
 }
 
 func TestFilesExcludes(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	p := models.SourcePolicy{FileRoots: []string{root}}
 	snap := crawlFiles(t, models.SourceSettings{DSN: root, Exclude: []string{"**/*.tmp", "readme.txt"}}, p)
@@ -169,6 +171,7 @@ func TestFilesExcludes(t *testing.T) {
 }
 
 func TestFilesIncludeGlobs(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	p := models.SourcePolicy{FileRoots: []string{root}}
 	s := models.SourceSettings{Kind: models.KindFiles, DSN: root, Include: []string{"sales/2024/*.csv", "**/*.csv", "logs", "nothing/*"}}
@@ -202,6 +205,7 @@ func TestFilesIncludeGlobs(t *testing.T) {
 }
 
 func TestFilesChangesBetweenCrawls(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	p := models.SourcePolicy{FileRoots: []string{root}}
 	c, err := Open(models.SourceSettings{Kind: models.KindFiles, DSN: root}, p)
@@ -235,6 +239,7 @@ func TestFilesChangesBetweenCrawls(t *testing.T) {
 }
 
 func TestFilesSymlinksNotFollowed(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	outside := t.TempDir()
 	writeSized(t, outside, "secret/big.bin", 5000, filesBase)
@@ -258,6 +263,7 @@ func TestFilesSymlinksNotFollowed(t *testing.T) {
 }
 
 func TestFilesPolicyAndBadPaths(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	other := t.TempDir()
 	p := models.SourcePolicy{FileRoots: []string{root}}
@@ -292,6 +298,7 @@ func TestFilesPolicyAndBadPaths(t *testing.T) {
 }
 
 func TestFilesCancelStopsWalk(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for i := 0; i < 3*filesProgressEvery; i++ {
 		writeSized(t, root, "many/f"+strconv.Itoa(i), 1, filesBase)
@@ -334,6 +341,7 @@ func TestFilesCancelStopsWalk(t *testing.T) {
 }
 
 func TestFilesLastReadFromAtime(t *testing.T) {
+	t.Parallel()
 	root := filesTree(t)
 	read := filesBase.Add(30 * time.Hour)
 	// a.csv read after its last change; c.csv's atime is before its
@@ -383,6 +391,7 @@ func TestFilesLastReadFromAtime(t *testing.T) {
 }
 
 func TestFilesAtimeMode(t *testing.T) {
+	t.Parallel()
 	const mountinfo = `21 26 0:20 / /proc rw,relatime - proc proc rw
 26 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard
 40 26 0:50 / /data rw,noatime shared:3 - xfs /dev/vdb rw,attr2
@@ -431,6 +440,7 @@ func TestFilesAtimeMode(t *testing.T) {
 }
 
 func TestFilesGlobs(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pattern, name string
 		want          bool
@@ -478,6 +488,7 @@ func TestFilesGlobs(t *testing.T) {
 }
 
 func TestFilesHumanBytes(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int64]string{
 		0: "0 B", 999: "999 B", 1000: "1.0 kB", 1234: "1.2 kB", 999_999: "1.0 MB",
 		1_200_000_000: "1.2 GB", 3_500_000_000_000: "3.5 TB",

@@ -238,6 +238,7 @@ func mysqlKeys(snap *models.CrawlSnapshot) []string {
 }
 
 func TestMySQLCrawl(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, mysqlShop...)
@@ -379,6 +380,7 @@ func TestMySQLCrawl(t *testing.T) {
 }
 
 func TestMySQLFilters(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, mysqlShop[:6]...)
@@ -425,6 +427,7 @@ func TestMySQLFilters(t *testing.T) {
 // Each query is bounded by the statement timeout: a freshness query on a
 // slow view gives up after it and the crawl goes on.
 func TestMySQLStatementTimeout(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, "CREATE VIEW slow AS SELECT SLEEP(5) AS s, NOW() AS ts")
@@ -443,6 +446,7 @@ func TestMySQLStatementTimeout(t *testing.T) {
 // The session the connector reads in is a read-only transaction with the
 // statement timeout and UTC.
 func TestMySQLSessionIsReadOnly(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, "CREATE TABLE t (x INT)")
@@ -469,6 +473,7 @@ func TestMySQLSessionIsReadOnly(t *testing.T) {
 }
 
 func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	db := srv.database(t)
 	srv.exec(t, db, "CREATE TABLE t (x INT)")
@@ -540,6 +545,7 @@ func TestMySQLWrongPasswordAndPermissions(t *testing.T) {
 }
 
 func TestMySQLUnknownDatabase(t *testing.T) {
+	t.Parallel()
 	srv := mysqlTestServer(t)
 	missing := "meshport_conn_missing_" + mysqlRandomHex(t)
 	c := mysqlOpen(t, models.SourceSettings{DSN: srv.adminURL(missing)})
@@ -551,6 +557,7 @@ func TestMySQLUnknownDatabase(t *testing.T) {
 }
 
 func TestMySQLUnreachable(t *testing.T) {
+	t.Parallel()
 	// A closed port on this machine: refused at once.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -582,6 +589,7 @@ func TestMySQLUnreachable(t *testing.T) {
 }
 
 func TestMySQLPolicy(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, dsn := range []string{
 		"mysql://root@127.0.0.1:3306/shop",
@@ -613,6 +621,7 @@ func TestMySQLPolicy(t *testing.T) {
 }
 
 func TestParseMySQLDSN(t *testing.T) {
+	t.Parallel()
 	cfg, err := parseMySQLDSN("mysql://app:s%40cret@db.example.com/shop?tls=skip-verify&charset=utf8mb4")
 	if err != nil {
 		t.Fatal(err)
@@ -678,6 +687,7 @@ func TestParseMySQLDSN(t *testing.T) {
 }
 
 func TestMySQLKind(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		typ, options string
 		kind         models.AssetKind
@@ -699,6 +709,7 @@ func TestMySQLKind(t *testing.T) {
 }
 
 func TestApplyMySQLIOCounters(t *testing.T) {
+	t.Parallel()
 	assets := []models.ObservedAsset{
 		{Schema: "shop", Name: "orders", Kind: models.AssetTable},
 		{Schema: "shop", Name: "Orders", Kind: models.AssetTable},
@@ -732,6 +743,7 @@ func TestApplyMySQLIOCounters(t *testing.T) {
 }
 
 func TestMySQLEpochString(t *testing.T) {
+	t.Parallel()
 	base := time.Date(2024, 5, 6, 7, 8, 0, 0, time.UTC).Unix()
 	if got := mysqlEpochString(base + 29); got != "started 2024-05-06T07:08:00Z" {
 		t.Errorf("29 s past the minute: %q", got)
@@ -742,6 +754,7 @@ func TestMySQLEpochString(t *testing.T) {
 }
 
 func TestQuoteMySQLIdent(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"orders": "`orders`", "we`ird": "`we``ird`", "a``b": "`a````b`", "Bestellungen Ü": "`Bestellungen Ü`"} {
 		if got := quoteMySQLIdent(in); got != want {
 			t.Errorf("quoteMySQLIdent(%q) = %q, want %q", in, got, want)

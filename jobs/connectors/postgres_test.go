@@ -207,6 +207,7 @@ func pgTime(p *time.Time) string {
 }
 
 func TestPostgresPagila(t *testing.T) {
+	t.Parallel()
 	dsn, conn := pgTestDB(t)
 	pgTestLoadPagila(t, dsn)
 	// VACUUM writes the visibility and free space maps, so that autovacuum
@@ -517,6 +518,7 @@ func pgTestSalesDB(t testing.TB) (string, *pgx.Conn) {
 }
 
 func TestPostgresCountersAndFreshness(t *testing.T) {
+	t.Parallel()
 	dsn, conn := pgTestSalesDB(t)
 	ctx := context.Background()
 	settings := models.SourceSettings{
@@ -688,6 +690,7 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 }
 
 func TestPostgresStatsReset(t *testing.T) {
+	t.Parallel()
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE t (id int); INSERT INTO t VALUES (1)`)
 	pgTestSettleStats(t, conn)
@@ -708,6 +711,7 @@ func TestPostgresStatsReset(t *testing.T) {
 }
 
 func TestPostgresDroppedTable(t *testing.T) {
+	t.Parallel()
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE keep (id int); CREATE TABLE gone (id int)`)
 	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
@@ -730,6 +734,7 @@ func TestPostgresDroppedTable(t *testing.T) {
 // the statistics views show it what exists; the freshness max() it may not
 // run is left out.
 func TestPostgresUnprivilegedRole(t *testing.T) {
+	t.Parallel()
 	admin := pgTestConnect(t, pgTestAdminURL())
 	role := "meshport_ro_" + pgTestHex(6)
 	pgTestExec(t, admin, `CREATE ROLE `+role+` LOGIN`)
@@ -769,6 +774,7 @@ func TestPostgresUnprivilegedRole(t *testing.T) {
 // A table locked by another session makes the crawl fail with a timeout
 // within the statement or lock timeout, or the caller's deadline.
 func TestPostgresLockedTable(t *testing.T) {
+	t.Parallel()
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE busy (id int)`)
 	locker := pgTestConnect(t, dsn)
@@ -1072,6 +1078,7 @@ func TestPostgresFaults(t *testing.T) {
 }
 
 func TestPostgresScrub(t *testing.T) {
+	t.Parallel()
 	pw := pgTestSecret + "/&"
 	for _, s := range []string{
 		"cannot parse postgres://postgres:" + pgTestSecret + "@db:5432/x",
@@ -1090,6 +1097,7 @@ func TestPostgresScrub(t *testing.T) {
 }
 
 func TestPostgresClosed(t *testing.T) {
+	t.Parallel()
 	dsn, _ := pgTestDB(t)
 	c := pgTestOpen(t, models.SourceSettings{DSN: dsn}, models.SourcePolicy{AllowLoopback: true})
 	if err := c.Close(); err != nil {
@@ -1207,6 +1215,7 @@ func writeTestClientCert(t *testing.T, dir string) (certFile, keyFile string) {
 // TestPostgresOneConnectionRole: a crawler role limited to one connection
 // still crawls, sizes included (measured in its only connection).
 func TestPostgresOneConnectionRole(t *testing.T) {
+	t.Parallel()
 	admin := pgTestConnect(t, pgTestAdminURL())
 	role := "meshport_one_" + pgTestHex(6)
 	pgTestExec(t, admin, `CREATE ROLE `+role+` LOGIN CONNECTION LIMIT 1`)

@@ -116,6 +116,7 @@ func dbstatSize(t *testing.T, path, table string) (int64, bool) {
 }
 
 func TestSQLiteCrawl(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.db")
 	makeSQLite(t, path, sqliteShop...)
@@ -255,6 +256,7 @@ func TestSQLiteCrawl(t *testing.T) {
 func ptrTime(t time.Time) *time.Time { return &t }
 
 func TestSQLiteFilters(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.db")
 	makeSQLite(t, path, sqliteShop...)
@@ -287,6 +289,7 @@ func TestSQLiteFilters(t *testing.T) {
 }
 
 func TestSQLiteDSNForms(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "odd name #1?.db")
 	makeSQLite(t, path, `CREATE TABLE t (a)`, `INSERT INTO t VALUES (1)`)
@@ -310,6 +313,7 @@ func TestSQLiteDSNForms(t *testing.T) {
 }
 
 func TestSQLiteRefusesAndFails(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	outside := t.TempDir()
 	p := models.SourcePolicy{FileRoots: []string{root}}
@@ -383,6 +387,7 @@ func TestSQLiteRefusesAndFails(t *testing.T) {
 
 // The connection the connector reads through refuses writes.
 func TestSQLiteSessionIsReadOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shop.db")
 	makeSQLite(t, path, `CREATE TABLE t (a)`)
@@ -412,6 +417,7 @@ func TestSQLiteSessionIsReadOnly(t *testing.T) {
 }
 
 func TestSQLiteWALFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "wal.db")
 	makeSQLite(t, path, `PRAGMA journal_mode=WAL`, `CREATE TABLE t (a)`, `INSERT INTO t VALUES (1), (2)`)
@@ -460,6 +466,7 @@ func TestSQLiteWALFile(t *testing.T) {
 // large rows (overflow pages), free pages, indexes and WITHOUT ROWID
 // tables, and a table's size does not depend on the tables beside it.
 func TestSQLiteSizesByWalkingTheFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	alone := filepath.Join(dir, "alone.db")
 	mixed := filepath.Join(dir, "mixed.db")
@@ -531,6 +538,7 @@ func TestSQLiteSizesByWalkingTheFile(t *testing.T) {
 }
 
 func TestSQLiteTimeFromValue(t *testing.T) {
+	t.Parallel()
 	utc := func(y int, mo time.Month, d, h, mi, s int) time.Time {
 		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
 	}

@@ -38,12 +38,16 @@ func SQLite(t testing.TB) *models.Store {
 // SQLiteWith is SQLite with a store made with opts.
 func SQLiteWith(t testing.TB, opts models.Options) *models.Store {
 	t.Helper()
-	s, err := models.Open(filepath.Join(t.TempDir(), "meshport.db"), opts)
+	path := filepath.Join(t.TempDir(), "meshport.db")
+	if err := copySQLiteTemplate(path); err != nil {
+		t.Fatalf("storetest: sqlite template: %v", err)
+	}
+	s, err := models.Open(path, opts)
 	if err != nil {
 		t.Fatalf("storetest: open sqlite: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	migrate(t, s)
+	migrate(t, s) // nothing left to do; as the portal does at every start
 	return s
 }
 
@@ -74,11 +78,15 @@ func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 			models.RedactURL(adminURL), err, PostgresURLEnv)
 	}
 
+	template, err := postgresTemplate(admin, adminURL)
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
 	name := "meshport_test_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	// The name is ours (letters, digits, underscore), so quoting suffices.
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+	// The names are ours (letters, digits, underscore), so quoting suffices.
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`" TEMPLATE "`+template+`"`); err != nil {
 		t.Fatalf("storetest: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
@@ -99,7 +107,7 @@ func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 	}
 	// Registered after the drop, so it runs before it: cleanups run last first.
 	t.Cleanup(func() { _ = s.Close() })
-	migrate(t, s)
+	migrate(t, s) // nothing left to do; as the portal does at every start
 	return s
 }
 
