@@ -773,8 +773,9 @@ func TestPostgresUnprivilegedRole(t *testing.T) {
 
 // A table locked by another session makes the crawl fail with a timeout
 // within the statement or lock timeout, or the caller's deadline.
+//
+// Not parallel: it changes pgMaxLockTimeout, which every crawl reads.
 func TestPostgresLockedTable(t *testing.T) {
-	t.Parallel()
 	dsn, conn := pgTestDB(t)
 	pgTestExec(t, conn, `CREATE TABLE busy (id int)`)
 	locker := pgTestConnect(t, dsn)
