@@ -311,7 +311,12 @@ func TestSourceWritesSignalTheSchedules(t *testing.T) {
 	t.Parallel()
 	s := withSources(t, storetest.SQLite(t))
 	createDomain(t, s, "Sales", "sales-team")
-	signalled := func() bool {
+	// write does one write and reports whether SourcesChanged fired.
+	write := func(what string, do func() error, wantErr bool) bool {
+		t.Helper()
+		if err := do(); (err != nil) != wantErr {
+			t.Fatalf("%s: error %v, want an error: %v", what, err, wantErr)
+		}
 		select {
 		case <-s.SourcesChanged():
 			return true
@@ -319,35 +324,34 @@ func TestSourceWritesSignalTheSchedules(t *testing.T) {
 			return false
 		}
 	}
-	_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
-	mustOK(t, err, "create")
-	if !signalled() {
-		t.Error("create did not signal")
+	schedule := func(spec string) models.SourceInput {
+		in := sourceInput("sales", "Sales DB", "")
+		in.Schedule = spec
+		return in
 	}
-	in := sourceInput("sales", "Sales DB", "")
-	in.Schedule = "0 3 * * *"
-	_, err = s.UpdateSource(ctx, admin, "sales-db", in)
-	mustOK(t, err, "update")
-	if !signalled() {
-		t.Error("update did not signal")
-	}
-	_, err = s.PatchSource(ctx, admin, "sales-db", func(in *models.SourceInput) error { in.Schedule = "0 4 * * *"; return nil })
-	mustOK(t, err, "patch")
-	if !signalled() {
-		t.Error("patch did not signal")
-	}
-	bad := sourceInput("sales", "Sales DB", "")
-	bad.Schedule = "not a schedule"
-	_, err = s.UpdateSource(ctx, admin, "sales-db", bad)
-	assertErr(t, err, models.EINVALID, "schedule")
-	if _, err := s.CreateSource(ctx, viewer, sourceInput("sales", "Other", "postgres://x@127.0.0.1/other")); err == nil {
-		t.Fatal("a viewer registered a source")
-	}
-	if signalled() {
-		t.Error("refused writes signalled")
-	}
-	mustOK(t, s.DeleteSource(ctx, admin, "sales-db"), "delete")
-	if !signalled() {
-		t.Error("delete did not signal")
+	for _, w := range []struct {
+		what string
+		do   func() error
+		fail bool
+	}{
+		{"create", func() error {
+			_, err := s.CreateSource(ctx, admin, sourceInput("sales", "Sales DB", "postgres://x@127.0.0.1/sales"))
+			return err
+		}, false},
+		{"update", func() error { _, err := s.UpdateSource(ctx, admin, "sales-db", schedule("0 3 * * *")); return err }, false},
+		{"patch", func() error {
+			_, err := s.PatchSource(ctx, admin, "sales-db", func(in *models.SourceInput) error { in.Schedule = "0 4 * * *"; return nil })
+			return err
+		}, false},
+		{"refused update", func() error { _, err := s.UpdateSource(ctx, admin, "sales-db", schedule("not a schedule")); return err }, true},
+		{"refused create", func() error {
+			_, err := s.CreateSource(ctx, viewer, sourceInput("sales", "Other", "postgres://x@127.0.0.1/other"))
+			return err
+		}, true},
+		{"delete", func() error { return s.DeleteSource(ctx, admin, "sales-db") }, false},
+	} {
+		if got := write(w.what, w.do, w.fail); got == w.fail {
+			t.Errorf("%s: signalled %v", w.what, got)
+		}
 	}
 }

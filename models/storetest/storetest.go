@@ -63,20 +63,7 @@ func Postgres(t testing.TB) *models.Store {
 // PostgresWith is Postgres with a store made with opts.
 func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 	t.Helper()
-	NeedsService(t, "PostgreSQL")
-	adminURL := os.Getenv(PostgresURLEnv)
-	if adminURL == "" {
-		adminURL = DefaultPostgresURL
-	}
-	admin, err := adminDB(adminURL)
-	if err != nil {
-		t.Fatalf("storetest: PostgreSQL at %s is not reachable: %v\n"+
-			"Start the local server with:\n"+
-			"    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-			"or point the tests at another server (a user allowed to create databases) with:\n"+
-			"    %s=postgres://user:password@host:5432/postgres?sslmode=disable",
-			models.RedactURL(adminURL), err, PostgresURLEnv)
-	}
+	adminURL, admin := postgresAdmin(t)
 
 	template, err := postgresTemplate(admin, adminURL)
 	if err != nil {
@@ -109,6 +96,27 @@ func PostgresWith(t testing.TB, opts models.Options) *models.Store {
 	t.Cleanup(func() { _ = s.Close() })
 	migrate(t, s) // nothing left to do; as the portal does at every start
 	return s
+}
+
+// postgresAdmin is the admin URL of the test server and its shared
+// connection; an unreachable server fails the test, saying how to start it.
+func postgresAdmin(t testing.TB) (string, *sql.DB) {
+	t.Helper()
+	NeedsService(t, "PostgreSQL")
+	adminURL := os.Getenv(PostgresURLEnv)
+	if adminURL == "" {
+		adminURL = DefaultPostgresURL
+	}
+	admin, err := adminDB(adminURL)
+	if err != nil {
+		t.Fatalf("storetest: PostgreSQL at %s is not reachable: %v\n"+
+			"Start the local server with:\n"+
+			"    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
+			"or point the tests at another server (a user allowed to create databases) with:\n"+
+			"    %s=postgres://user:password@host:5432/postgres?sslmode=disable",
+			models.RedactURL(adminURL), err, PostgresURLEnv)
+	}
+	return adminURL, admin
 }
 
 // Each runs fn once per supported database, as subtests "sqlite" and

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 )
@@ -12,15 +11,7 @@ import (
 // (over two hours old) goes the next time a template is made; a recent one,
 // perhaps another process's in use, stays.
 func TestStaleTemplatesAreDropped(t *testing.T) {
-	NeedsService(t, "PostgreSQL")
-	adminURL := os.Getenv(PostgresURLEnv)
-	if adminURL == "" {
-		adminURL = DefaultPostgresURL
-	}
-	admin, err := adminDB(adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, admin := postgresAdmin(t)
 	ctx := context.Background()
 	old := fmt.Sprintf("meshport_tpl_%d_%s", time.Now().Add(-3*time.Hour).Unix(), randomHex(4))
 	recent := fmt.Sprintf("meshport_tpl_%d_%s", time.Now().Add(-time.Hour).Unix(), randomHex(4))
