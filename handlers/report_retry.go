@@ -16,7 +16,7 @@ func (s *Server) reportRetry(c echo.Context) error {
 		return models.Errorf(models.ENOTFOUND, "There is no message %q.", truncate(c.Param("id"), 20))
 	}
 	if s.cfg.Reports == nil {
-		return models.Errorf(models.EUNAVAILABLE, "Reports are not set up in this portal.")
+		return models.Errorf(models.EUNAVAILABLE, "Reports are not available in this portal.")
 	}
 	m, err := s.cfg.Reports.Retry(c.Request().Context(), principal(c), uint(id))
 	if err != nil {

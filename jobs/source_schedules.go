@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // time zone. Every replica runs the same entries; the crawler's claim makes
 // each tick crawl once. Run syncs the entries with the stored sources
 // whenever this process writes a source (the store signals it) and every
-// few seconds, so changes made on another replica arrive too.
+// 30 seconds, so changes made on another replica arrive too.
 type SourceSchedules struct {
 	store     *models.Store
 	crawler   *Crawler
@@ -100,23 +101,38 @@ func (s *SourceSchedules) Scheduled() int {
 	return len(s.entries)
 }
 
-// Run syncs the schedules until ctx ends: at once, after every source
-// write of this process (models.Store.SourcesChanged), and every interval.
+// Run syncs the schedules until ctx ends: after every source write of this
+// process (models.Store.SourcesChanged) and every interval (default 30 s).
+// Serve syncs once before the scheduler starts; Run does not repeat it.
 func (s *SourceSchedules) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		if err := s.Sync(syncCtx); err != nil && ctx.Err() == nil {
-			s.crawler.log.Error("sync source schedules", "error", err)
-		}
-		cancel()
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.store.SourcesChanged():
 		case <-t.C:
 		}
+		s.syncLogged(ctx)
+	}
+}
+
+// syncLogged is one Sync whose failure, or panic, is logged: this loop
+// runs outside the cron chain that recovers the other jobs.
+func (s *SourceSchedules) syncLogged(ctx context.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.crawler.log.Error("sync source schedules panicked", "panic", fmt.Sprint(r))
+		}
+	}()
+	syncCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := s.Sync(syncCtx); err != nil && ctx.Err() == nil {
+		s.crawler.log.Error("sync source schedules", "error", err)
 	}
 }
 

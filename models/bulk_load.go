@@ -21,17 +21,27 @@ type BulkLoad struct {
 	ctx context.Context
 	tx  *gorm.DB
 	s   *Store
+	// sources says a source was added, for SourcesChanged after the commit.
+	sources bool
 }
 
 // Load runs fn as one bulk load; nothing of it stays when fn fails.
 func (s *Store) Load(ctx context.Context, fn func(*BulkLoad) error) error {
+	b := &BulkLoad{ctx: ctx, s: s}
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
-		if err := fn(&BulkLoad{ctx: ctx, tx: tx.WithContext(ctx), s: s}); err != nil {
+		b.tx = tx.WithContext(ctx)
+		if err := fn(b); err != nil {
 			return err
 		}
 		return touchFindings(tx) // the findings filter lists the sources
 	})
-	return internal("bulk load", err)
+	if err != nil {
+		return internal("bulk load", err)
+	}
+	if b.sources {
+		s.sourceWritten()
+	}
+	return nil
 }
 
 // Domains are the stored domains (id, slug, owners), by id.
@@ -93,6 +103,7 @@ func (b *BulkLoad) AddSource(domainID uint, in SourceInput, started, finished ti
 	if err := b.tx.Model(src).Updates(map[string]any{"dsn_sealed": src.DSNSealed, "enabled": enabled}).Error; err != nil {
 		return nil, err
 	}
+	b.sources = true
 	if !finished.IsZero() {
 		run := CrawlRun{SourceID: src.ID, Trigger: TriggerSchedule, StartedAt: started, FinishedAt: &finished,
 			HeartbeatAt: finished, Status: RunSucceeded, Actor: "seed"}

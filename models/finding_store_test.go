@@ -36,13 +36,11 @@ func table(name string, size, reads, writes int64) models.ObservedAsset {
 	return o
 }
 
-// crawl records a crawl and runs what the crawler runs after one.
+// crawl records a crawl; RecordCrawl refreshes the products' health and
+// evaluates the source's findings itself.
 func (f *findingFixture) crawl(obs ...models.ObservedAsset) {
 	f.t.Helper()
 	crawlOnce(f.t, f.s, f.src, models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
-	mustOK(f.t, f.s.RefreshSourceHealth(ctx, f.src.ID), "refresh health")
-	_, err := f.s.EvaluateSourceFindings(ctx, f.src.ID)
-	mustOK(f.t, err, "evaluate findings")
 }
 
 // finding returns the finding of kind about the asset or product.
@@ -378,6 +376,26 @@ func TestFindingsFollowSourceChanges(t *testing.T) {
 		mustOK(t, err, "list after delete")
 		if page.Total != 0 || countRows(t, f.s, "findings") != 0 {
 			t.Errorf("findings of a deleted source: %d listed, %d stored", page.Total, countRows(t, f.s, "findings"))
+		}
+	})
+}
+
+// TestRecordCrawlFollowsUp: straight after RecordCrawl, with nothing else
+// called, an unowned table is a finding and a product's health shows the
+// asset at its port: the crawl's follow-ups are part of the write.
+func TestRecordCrawlFollowsUp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFindingFixture(t, s)
+		f.product("Owned", "s.owned", "24h")
+		f.crawl(table("orphan", 5000, 0, 1), table("owned", 7000, 3, 1))
+		if d := f.finding(models.FindingDarkData, "s.orphan"); d == nil || d.Status != models.FindingOpen {
+			t.Errorf("no open dark-data finding for the unowned table right after the crawl: %+v", d)
+		}
+		p, err := f.s.GetProduct(ctx, "sales", "owned")
+		mustOK(t, err, "product")
+		if p.Health.SizeBytes == nil || *p.Health.SizeBytes != 7000 {
+			t.Errorf("product health right after the crawl: size %v, want 7000", p.Health.SizeBytes)
 		}
 	})
 }

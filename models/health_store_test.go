@@ -37,9 +37,8 @@ func TestProductListHealthAndSorts(t *testing.T) {
 			return models.ObservedAsset{Schema: "s", Name: name, Kind: models.AssetTable, SizeBytes: i64(size),
 				SeqScans: i64(reads), IdxScans: i64(0), Inserts: i64(writes), Updates: i64(0), Deletes: i64(0)}
 		}
-		crawl := func(obs ...models.ObservedAsset) {
+		crawl := func(obs ...models.ObservedAsset) { // RecordCrawl refreshes the health itself
 			crawlOnce(t, s, src, models.CrawlSnapshot{CountersEpoch: "e", UsageKnown: true, Assets: obs})
-			mustOK(t, s.RefreshSourceHealth(ctx, src.ID), "refresh health")
 		}
 		crawl(table("small", 100, 0, 0), table("big", 9000, 0, 0))
 		c.Advance(2 * time.Hour)

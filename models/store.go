@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -122,7 +123,8 @@ type Options struct {
 	// SourcePolicy is what registered sources may reach.
 	SourcePolicy SourcePolicy
 	// FindingRules are the dark-data thresholds and storage prices; the
-	// zero value means DefaultFindingRules.
+	// zero value means DefaultFindingRules, and a zero UnreadDays or empty
+	// Currency takes the default's.
 	FindingRules FindingRules
 	// CatalogRecheck is how long a catalog or findings snapshot is trusted
 	// before the database's version is compared again (0: 250 ms; negative:
@@ -155,11 +157,17 @@ func NewStore(db *gorm.DB, opts Options) *Store {
 		now = func() time.Time { return time.Now().UTC() }
 	}
 	rules := opts.FindingRules
-	if rules.UnreadDays == 0 {
+	if reflect.ValueOf(rules).IsZero() {
 		rules = DefaultFindingRules()
 	}
+	// Each unset field of a partly set rule takes its default (a price of
+	// zero is a price: storage someone else pays for).
+	defaults := DefaultFindingRules()
+	if rules.UnreadDays == 0 {
+		rules.UnreadDays = defaults.UnreadDays
+	}
 	if rules.Currency == "" {
-		rules.Currency = "USD"
+		rules.Currency = defaults.Currency
 	}
 	log := opts.Log
 	if log == nil {

@@ -7,7 +7,9 @@
 //
 // so models, the domain, depends on nothing of ours above it, views render
 // models and nothing else, and handlers and jobs never import each other:
-// cmd/meshport wires them. Test files follow the same rules.
+// cmd/meshport wires them. Test files follow the same rules, and besides may
+// import the test helpers (models/storetest, handlers/oidctest), which
+// nothing else may, and the seed data (models/seed), which only cmd may.
 //
 // Usage: go run ./cmd/importcheck [dir]  (dir: the module root, default ".")
 //

@@ -77,22 +77,28 @@ func check(dir string) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("%s: no layer rule names this folder; add it to cmd/importcheck/rules.go", rel))
 			continue
 		}
+		if p.Error != nil {
+			problems = append(problems, fmt.Sprintf("%s: go list: %s", rel, p.Error.Err))
+		}
 		seen := map[string]bool{}
-		for _, imp := range append(append(append([]string{}, p.Imports...), p.TestImports...), p.XTestImports...) {
-			if seen[imp] || !within(imp, p.Module.Path) || imp == p.ImportPath {
-				continue
-			}
-			seen[imp] = true
-			target := strings.TrimPrefix(strings.TrimPrefix(imp, p.Module.Path), "/")
-			if l.allowed(target) {
-				continue
-			}
-			may := strings.Join(l.may, ", ")
-			if may == "" {
-				may = "nothing of this module"
-			}
-			for _, at := range importedAt(p, imp) {
-				problems = append(problems, fmt.Sprintf("%s: %s imports %s, but %s may import %s", relative(at), rel, target, l.folder, may))
+		for _, group := range []struct {
+			imports []string
+			inTest  bool
+		}{{p.Imports, false}, {p.TestImports, true}, {p.XTestImports, true}} {
+			for _, imp := range group.imports {
+				key := fmt.Sprint(imp, group.inTest)
+				if seen[key] || !within(imp, p.Module.Path) || imp == p.ImportPath {
+					continue
+				}
+				seen[key] = true
+				target := strings.TrimPrefix(strings.TrimPrefix(imp, p.Module.Path), "/")
+				why := l.mayImport(target, group.inTest)
+				if why == "" {
+					continue
+				}
+				for _, at := range importedAt(p, imp, group.inTest) {
+					problems = append(problems, fmt.Sprintf("%s: %s imports %s, but %s", relative(at), rel, target, why))
+				}
 			}
 		}
 		if msg := docProblem(p); msg != "" {
@@ -126,12 +132,16 @@ func list(dir string) ([]pkg, error) {
 	}
 }
 
-// importedAt names the file:line of each import of path in p, so the
-// message points at the line to change.
-func importedAt(p pkg, path string) []string {
+// importedAt names the file:line of each import of path in p's test or
+// non-test files, so the message points at the line to change.
+func importedAt(p pkg, path string, inTest bool) []string {
 	var at []string
 	fset := token.NewFileSet()
-	for _, name := range append(append(append([]string{}, p.GoFiles...), p.TestGoFiles...), p.XTestGoFiles...) {
+	files := p.GoFiles
+	if inTest {
+		files = append(append([]string{}, p.TestGoFiles...), p.XTestGoFiles...)
+	}
+	for _, name := range files {
 		file := filepath.Join(p.Dir, name)
 		f, err := parser.ParseFile(fset, file, nil, parser.ImportsOnly)
 		if err != nil {

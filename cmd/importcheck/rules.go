@@ -2,23 +2,33 @@ package main
 
 import "strings"
 
-// A layer is a folder of the module and the folders its packages may import
-// from (each with everything below it); "*" allows any.
+// A layer is a folder of the module, the folders its packages may import
+// from (each with everything below it; "*" allows any), and who may import
+// it when not everyone may.
 type layer struct {
 	folder string
 	may    []string
+	// testsOnly layers are imported by test files only (test helpers).
+	testsOnly bool
+	// importers, when set, are the only folders whose non-test files may
+	// import this layer.
+	importers []string
 }
 
-// layers are checked longest folder first, so jobs/connectors is not taken
-// for jobs.
+// layers are matched longest folder first, so jobs/connectors is not taken
+// for jobs, nor models/seed for models.
 var layers = []layer{
-	{"cmd", []string{"*"}},
-	{"handlers", []string{"handlers", "views", "models", "static"}},
-	{"jobs/connectors", []string{"jobs/connectors", "models"}},
-	{"jobs", []string{"jobs", "views", "models"}},
-	{"views", []string{"views", "models"}},
-	{"models", []string{"models"}},
-	{"static", nil},
+	{folder: "cmd", may: []string{"*"}},
+	{folder: "handlers", may: []string{"handlers", "views", "models", "static"}},
+	{folder: "handlers/oidctest", testsOnly: true},
+	{folder: "jobs/connectors", may: []string{"jobs/connectors", "models"}},
+	{folder: "jobs", may: []string{"jobs", "views", "models"}},
+	{folder: "views", may: []string{"views", "models"}},
+	{folder: "models", may: []string{"models"}},
+	{folder: "models/secrets"},
+	{folder: "models/seed", may: []string{"models"}, importers: []string{"cmd"}},
+	{folder: "models/storetest", may: []string{"models"}, testsOnly: true},
+	{folder: "static"},
 }
 
 // within reports whether path (relative to the module) is folder or lies
@@ -39,13 +49,35 @@ func layerOf(path string) (layer, bool) {
 	return best, found
 }
 
-// allowed reports whether a package in l may import the module's package
-// at path.
-func (l layer) allowed(path string) bool {
-	for _, m := range l.may {
+// mayImport says why a package in layer from may not import the module's
+// package at path, from a test file or not ("" when it may).
+func (from layer) mayImport(path string, inTest bool) string {
+	allowed := false
+	for _, m := range from.may {
 		if m == "*" || within(path, m) {
-			return true
+			allowed = true
 		}
 	}
-	return false
+	if !allowed {
+		may := strings.Join(from.may, ", ")
+		if may == "" {
+			may = "nothing of this module"
+		}
+		return from.folder + " may import " + may
+	}
+	to, ok := layerOf(path)
+	switch {
+	case !ok || inTest:
+		return ""
+	case to.testsOnly:
+		return to.folder + " is for tests only"
+	case to.importers != nil:
+		for _, f := range to.importers {
+			if within(from.folder, f) {
+				return ""
+			}
+		}
+		return to.folder + " may be imported only by " + strings.Join(to.importers, ", ") + " and tests"
+	}
+	return ""
 }

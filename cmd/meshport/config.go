@@ -287,8 +287,9 @@ func (c *Config) findingRules() models.FindingRules {
 		Currency: strings.TrimSpace(c.StorageCurrency)}
 }
 
-// storeOptions are the store's settings; sealer is nil where sources are
-// neither written nor read (migrate, admin).
+// storeOptions are the store's settings for serving and seeding; sealer is
+// nil where no source is written or read. (migrate and admin token need
+// none of them and pass models.Options{}.)
 func (c *Config) storeOptions(sealer *secrets.Sealer, policy models.SourcePolicy, log *slog.Logger) models.Options {
 	return models.Options{Clock: c.tuning.clock, Sealer: sealer, SourcePolicy: policy, FindingRules: c.findingRules(),
 		CatalogRecheck: c.tuning.catalogRecheck, SessionCacheTTL: c.tuning.sessionCacheTTL, Log: log}

@@ -91,8 +91,9 @@ func (a *testApp) addSource(t testing.TB, name, domain, kind, dsn string) *model
 	return src
 }
 
-// crawlSnapshot records snap as a finished crawl of src, then refreshes
-// the health of the products with ports there, as the crawler does.
+// crawlSnapshot records snap as a finished crawl of src; RecordCrawl then
+// refreshes the health of the products with ports there and evaluates the
+// source's findings, as after every crawl.
 func (a *testApp) crawlSnapshot(t testing.TB, src *models.Source, snap models.CrawlSnapshot) {
 	t.Helper()
 	ctx := context.Background()
@@ -101,9 +102,6 @@ func (a *testApp) crawlSnapshot(t testing.TB, src *models.Source, snap models.Cr
 		t.Fatal(err)
 	}
 	if _, err := a.Store.RecordCrawl(ctx, run, src, &snap, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.RefreshSourceHealth(ctx, src.ID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -87,22 +89,38 @@ func freePort(t testing.TB) string {
 	t.Helper()
 	handedOut.Lock()
 	defer handedOut.Unlock()
-	for range 100 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// Below the kernel's ephemeral range, which every Listen on port 0 (the
+	// test apps, other tests' clients) draws from: a port handed to a child
+	// process cannot be taken by another test before the child binds it.
+	low := ephemeralLow()
+	for range 1000 {
+		port := 10000 + rand.IntN(low-10000)
+		if handedOut.ports[port] {
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		if err != nil {
-			t.Fatal(err)
+			continue // in use
 		}
-		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		// The kernel may give a port just closed to the next caller: with
-		// tests in parallel, two servers were handed the same one.
-		if !handedOut.ports[port] {
-			handedOut.ports[port] = true
-			return fmt.Sprint(port)
-		}
+		handedOut.ports[port] = true
+		return strconv.Itoa(port)
 	}
 	t.Fatal("no free port found")
 	return ""
+}
+
+// ephemeralLow is the lowest port the kernel hands out for port 0.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 11000 {
+				return n
+			}
+		}
+	}
+	return 32768 // Linux's default
 }
 
 // handedOut are the ports freePort gave out in this process.

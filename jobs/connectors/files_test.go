@@ -319,7 +319,7 @@ func TestFilesCancelStopsWalk(t *testing.T) {
 	}
 	var ce *models.SourceError
 	if !errors.As(err, &ce) {
-		t.Fatalf("error %T is not *Error", err)
+		t.Fatalf("error %T is not *models.SourceError", err)
 	}
 	// Cancelled at the first progress call (1000 files), the walk must stop
 	// before reaching the next one.
@@ -499,12 +499,12 @@ func TestFilesHumanBytes(t *testing.T) {
 	}
 }
 
-// checkReason fails unless err is an *Error with the reason.
+// checkReason fails unless err is a *models.SourceError with the reason.
 func checkReason(t *testing.T, err error, reason string) *models.SourceError {
 	t.Helper()
 	var ce *models.SourceError
 	if !errors.As(err, &ce) {
-		t.Fatalf("error %v (%T), want *Error with reason %q", err, err, reason)
+		t.Fatalf("error %v (%T), want *models.SourceError with reason %q", err, err, reason)
 	}
 	if ce.Reason != reason {
 		t.Fatalf("reason %q (%s), want %q", ce.Reason, ce.Message, reason)

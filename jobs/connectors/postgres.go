@@ -869,7 +869,7 @@ func pgScrub(s, password string) string {
 	return s
 }
 
-// scrubError makes sure an *Error carries no password, neither in its
+// scrubError makes sure a *models.SourceError carries no password, neither in its
 // message nor in the error kept for the logs.
 func (c *pgConnector) scrubError(err error) error {
 	var e *models.SourceError

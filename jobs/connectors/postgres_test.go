@@ -854,7 +854,7 @@ func pgTestFail(t *testing.T, dsn string, p models.SourcePolicy, timeout time.Du
 	}
 	var e *models.SourceError
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *Error", err, err)
+		t.Fatalf("error %v (%T) is not a *models.SourceError", err, err)
 	}
 	t.Logf("%s: %s", e.Reason, e.Message)
 	if e.Reason != reason {

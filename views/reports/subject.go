@@ -8,8 +8,8 @@ import (
 	"github.com/meshport/meshport/views"
 )
 
-// Subject is a report's headline: "3 stale products, 42 GB of dark data in
-// Checkout".
+// Subject is a report's headline: "3 stale products, 42.0 GB of dark data
+// in Checkout". Sizes are written as on the pages (views.Bytes).
 func Subject(r *models.Report) string {
 	var parts []string
 	if n := r.StaleCount(); n > 0 {

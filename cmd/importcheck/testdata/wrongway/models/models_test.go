@@ -3,6 +3,8 @@ package models_test
 import (
 	"testing"
 
+	_ "github.com/meshport/meshport/models/seed"
+	_ "github.com/meshport/meshport/models/storetest"
 	_ "github.com/meshport/meshport/views"
 )
 

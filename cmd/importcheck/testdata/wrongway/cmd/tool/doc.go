@@ -1,0 +1,4 @@
+// Command tool seeds.
+//
+// Imports: anything.
+package main

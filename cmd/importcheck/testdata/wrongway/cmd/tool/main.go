@@ -1,0 +1,5 @@
+package main
+
+import _ "github.com/meshport/meshport/models/seed"
+
+func main() {}

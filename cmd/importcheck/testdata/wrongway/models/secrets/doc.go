@@ -1,0 +1,4 @@
+// Package secrets seals.
+//
+// Imports: nothing.
+package secrets

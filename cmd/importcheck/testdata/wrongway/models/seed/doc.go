@@ -1,0 +1,4 @@
+// Package seed writes demo data.
+//
+// Imports: models.
+package seed

@@ -1,0 +1,4 @@
+// Package storetest gives tests stores.
+//
+// Imports: models.
+package storetest

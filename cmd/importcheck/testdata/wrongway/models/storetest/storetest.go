@@ -1,0 +1,3 @@
+package storetest
+
+import _ "github.com/meshport/meshport/models"
