@@ -43,7 +43,7 @@ test: generate services
 
 ## test-short: the tests that need no service (no database server, browser, SMTP or OpenID Provider), with the race detector
 test-short: generate
-	$(GO) test $(RACE) -count=1 -short ./...
+	$(GO) test $(RACE) -count=1 -parallel 8 -short ./...
 
 ## services: fail at once, saying how to start it, when a database the tests need is down
 services:
