@@ -127,6 +127,9 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 	if _, err := s.EvaluateSourceFindings(ctx, src.ID); err != nil {
 		log.Error("evaluate findings after a crawl", "error", err)
 	}
+	if err := s.EvaluateSourcePolicies(ctx, src.ID); err != nil {
+		log.Error("evaluate policies after a crawl", "error", err)
+	}
 	return run, nil
 }
 

@@ -13,7 +13,10 @@ type Domain struct {
 	Name        string     `gorm:"size:100;not null;index:idx_domains_name" json:"name"`
 	Description string     `gorm:"size:2000;not null;default:''" json:"description"`
 	Owners      StringList `gorm:"type:text;not null" json:"owners"`
-	Status      string     `gorm:"size:16;not null;default:active" json:"status"`
+	// Representatives vote on global policies for the domain; empty means
+	// its owners do.
+	Representatives StringList `gorm:"type:text;not null;default:'[]'" json:"representatives"`
+	Status          string     `gorm:"size:16;not null;default:active" json:"status"`
 	// UnreadDays is how long the domain's data may go unread before it is
 	// reported as dark data or an unused product; 0 uses the portal's.
 	UnreadDays int       `gorm:"not null;default:0" json:"unread_days"`

@@ -25,6 +25,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  FieldErrors
+	// Policies are the blocking policies that refused a save, if any.
+	Policies []PolicyFailure
 }
 
 func (e *Error) Error() string {
@@ -98,4 +100,13 @@ func (f FieldErrors) Err() error {
 		return nil
 	}
 	return &Error{Code: EINVALID, Message: "Please correct the highlighted fields.", Fields: f}
+}
+
+// ErrorPolicies returns the blocking policies that refused err's save.
+func ErrorPolicies(err error) []PolicyFailure {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Policies
+	}
+	return nil
 }

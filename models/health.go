@@ -170,12 +170,14 @@ type HealthSummary struct {
 	Unmeasured int        `json:"unmeasured,omitempty"`
 	// Trend of reads: up, down, flat or new against the 30 days before.
 	Trend string `json:"trend,omitempty"`
+	// Reads30 is the reads of the last 30 days, for policies.
+	Reads30 int64 `json:"reads_30d,omitempty"`
 }
 
 // Summary keeps what the list needs of a product's health.
 func (h ProductHealth) Summary() HealthSummary {
 	sum := HealthSummary{LastChange: h.Freshness.LastChange, How: h.Freshness.How, SizeBytes: h.SizeBytes,
-		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone, LastRead: h.Usage.LastRead, ReadSince: h.Usage.Since, Unmeasured: h.Usage.Unmeasured, Trend: h.Usage.Trend}
+		Ports: h.Ports, Seen: h.Seen, Gone: h.Gone, LastRead: h.Usage.LastRead, ReadSince: h.Usage.Since, Unmeasured: h.Usage.Unmeasured, Trend: h.Usage.Trend, Reads30: h.Usage.Last30}
 	if h.Usage.Known {
 		r := h.Usage.ReadsPerDay
 		sum.ReadsPerDay = &r

@@ -253,6 +253,15 @@ func migrations() []*gormigrate.Migration {
 			type CrawlRun struct{ Warnings string }
 			return tx.Migrator().DropColumn(&CrawlRun{}, "Warnings")
 		},
+	}, {
+		// Governance: policies, proposals and votes, versions, results and
+		// waivers; domain representatives; product scores; the starter pack.
+		ID:      "0010_governance",
+		Migrate: migrateGovernance,
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("compliance_days", "policy_waivers", "policy_result_events", "policy_results",
+				"policy_versions", "policy_votes", "policy_proposals", "policies")
+		},
 	}}
 }
 

@@ -28,9 +28,14 @@ type Product struct {
 	Health HealthSummary `gorm:"serializer:json;type:text;not null;default:'{}'" json:"-"`
 	// SearchText is a lower-cased concatenation of the searchable fields, so a
 	// text filter is one LIKE over one column on every database.
-	SearchText string    `gorm:"type:text;not null" json:"-"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	SearchText string `gorm:"type:text;not null" json:"-"`
+	// PolicyScore is the share of applicable policies passed (blocking ones
+	// count double), in percent; nil when no policy applies. PolicyLevel is
+	// the highest maturity level reached. Both are kept by the evaluation.
+	PolicyScore *int      `gorm:"column:policy_score" json:"-"`
+	PolicyLevel string    `gorm:"column:policy_level;size:16;not null;default:''" json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // OutputPort is where consumers read a product: a table, view, file, API or stream.

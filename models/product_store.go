@@ -238,7 +238,10 @@ func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput)
 		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
 			return err
 		}
-		return s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields())
+		if err := s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields()); err != nil {
+			return err
+		}
+		return s.judgeSave(tx, prod)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
 		return nil, slugTaken(msgProductSlugTaken)
@@ -302,7 +305,10 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 		if err := touchFindings(tx); err != nil { // findings link to its slug
 			return err
 		}
-		return s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields())
+		if err := s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields()); err != nil {
+			return err
+		}
+		return s.judgeSave(tx, prod)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, slugTaken(msgProductSlugTaken)
@@ -356,7 +362,10 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
 			return err
 		}
-		return s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields())
+		if err := s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields()); err != nil {
+			return err
+		}
+		return s.judgeSave(tx, prod)
 	})
 	return prod, internal("set product status", err)
 }

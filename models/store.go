@@ -38,6 +38,9 @@ type Store struct {
 	// sourcesChanged wakes the source schedules after a source write
 	// (SourcesChanged).
 	sourcesChanged chan struct{}
+	// quorum and maxWaiver are the governance settings (Options).
+	quorum    float64
+	maxWaiver time.Duration
 }
 
 // hotStatements are the two queries behind every page view (session and
@@ -133,6 +136,12 @@ type Options struct {
 	// SessionCacheTTL is how long a checked session is trusted without
 	// asking the database (0: 5 s; negative: ask every time).
 	SessionCacheTTL time.Duration
+	// PolicyQuorum is the share of the domains owning products whose
+	// representatives must approve a global policy: adopted when more than
+	// this share approves (0: one half, so a majority; at most 0.99).
+	PolicyQuorum float64
+	// MaxWaiver is the longest a policy waiver may run (0: 90 days).
+	MaxWaiver time.Duration
 	// Log receives what background follow-ups of a write could not do
 	// (say, the findings evaluation after a crawl); nil discards it.
 	Log *slog.Logger
@@ -174,13 +183,22 @@ func NewStore(db *gorm.DB, opts Options) *Store {
 		log = slog.New(slog.DiscardHandler)
 	}
 	recheck := cacheTime(opts.CatalogRecheck, 250*time.Millisecond)
+	quorum := opts.PolicyQuorum
+	if quorum <= 0 || quorum > 0.99 {
+		quorum = 0.5
+	}
+	maxWaiver := opts.MaxWaiver
+	if maxWaiver <= 0 {
+		maxWaiver = 90 * 24 * time.Hour
+	}
 	sqlDB, _ := db.DB() // only fails for a GORM handle without a pool
 	return &Store{db: db, sqlDB: sqlDB, now: now, log: log, hot: &hotStatements{},
 		cat: newVersionedCache[catalogSnapshot](recheck), findings: newVersionedCache[findingsSnapshot](recheck),
 		findingRules: rules, dashboard: newDashboardMemo(),
 		sources:  sourceSecrets{sealer: opts.Sealer, policy: opts.SourcePolicy},
 		sessions: &sessionCache{ttl: cacheTime(opts.SessionCacheTTL, 5*time.Second), entries: map[string]cachedSession{}},
-		lastUse:  &lastUse{}, sourcesChanged: make(chan struct{}, 1)}
+		lastUse:  &lastUse{}, sourcesChanged: make(chan struct{}, 1),
+		quorum: quorum, maxWaiver: maxWaiver}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

@@ -25,6 +25,7 @@ var layers = []layer{
 	{folder: "jobs", may: []string{"jobs", "views", "models"}},
 	{folder: "views", may: []string{"views", "models"}},
 	{folder: "models", may: []string{"models"}},
+	{folder: "models/policy"},
 	{folder: "models/secrets"},
 	{folder: "models/seed", may: []string{"models"}, importers: []string{"cmd"}},
 	{folder: "models/storetest", may: []string{"models"}, testsOnly: true},
