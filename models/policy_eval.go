@@ -477,7 +477,7 @@ func loadResults(tx *gorm.DB, subjects []policySubject) (storedResults, error) {
 	return out, srows.Err()
 }
 
-func intPtrEqual(a, b *int) bool   { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+func intPtrEqual(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
 
 // ComplianceDay is one day's mean score of a domain's scored products
 // (DomainID 0: the whole mesh), for the leaderboard's trend.
