@@ -90,6 +90,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if len(e.Fields) > 0 {
 			body["fields"] = e.Fields
 		}
+		if len(e.Policies) > 0 {
+			body["policies"] = e.Policies
+		}
 		if err := c.JSON(status, map[string]any{"error": body}); err != nil {
 			s.log.Error("write error response", "error", err)
 		}

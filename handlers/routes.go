@@ -105,6 +105,18 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.GET("/findings", s.apiFindingList)
 	api.GET("/findings/:id", s.apiFindingGet)
 	api.POST("/findings/:id/decision", s.apiFindingDecide)
+	api.GET("/policies", s.apiPolicyList)
+	api.POST("/policies", s.apiPolicyCreate)
+	api.POST("/policies/dry-run", s.apiPolicyDryRun)
+	api.GET("/policies/:id", s.apiPolicyGet)
+	api.PATCH("/policies/:id", s.apiPolicyPatch)
+	api.DELETE("/policies/:id", s.apiPolicyDelete)
+	api.POST("/policies/:id/votes", s.apiPolicyVote)
+	api.GET("/policies/:id/results", s.apiPolicyResults)
+	api.GET("/products/:domain/:product/scorecard", s.apiProductScorecard)
+	api.GET("/products/:domain/:product/waivers", s.apiWaiverList)
+	api.POST("/products/:domain/:product/waivers", s.apiWaiverCreate)
+	api.POST("/products/:domain/:product/waivers/:id/decision", s.apiWaiverDecide)
 }
 
 func (s *Server) staticFiles() echo.HandlerFunc {

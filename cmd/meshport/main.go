@@ -29,6 +29,8 @@ Usage:
   meshport admin token --email E --role ROLE    print a new API token
   meshport reports send [--frequency F]         queue this period's reports and send them now
   meshport reports preview --email E [--html]   print one person's report
+  meshport policies export                      print the policies as a policies file (YAML)
+  meshport policies apply -f FILE [--dry-run]   apply a policies file (--adopt: as admin, at once)
 
 Every flag can also be set as MESHPORT_<FLAG> (e.g. MESHPORT_DATABASE_URL).
 Run "meshport COMMAND -h" for a command's flags.
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return adminCmd(ctx, args, stdout, stderr)
 	case "reports":
 		return reportsCmd(ctx, args, stdout, stderr)
+	case "policies":
+		return policiesCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
