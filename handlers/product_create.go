@@ -16,6 +16,7 @@ func (s *Server) productCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", "Data product "+p.Name+" created.")
+	kind, msg := s.savedMessage(ctx, p, "created")
+	setFlash(c, kind, msg)
 	return c.Redirect(http.StatusSeeOther, "/products/"+p.Domain.Slug+"/"+p.Slug)
 }

@@ -21,5 +21,8 @@ func (s *Server) productEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if data.Policies, err = s.store.PreviewPolicies(ctx, p.Input(), p); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, products.Form(data))
 }

@@ -54,5 +54,8 @@ func (s *Server) renderProductFormError(c echo.Context, title string, form produ
 		return derr
 	}
 	data.Errors, data.Message = models.ErrorFields(err), models.ErrorMessage(err)
+	if data.Policies, derr = s.store.PreviewPolicies(c.Request().Context(), form.Input, editing); derr != nil {
+		return derr
+	}
 	return s.render(c, http.StatusUnprocessableEntity, products.Form(data))
 }

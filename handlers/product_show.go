@@ -9,11 +9,17 @@ import (
 )
 
 func (s *Server) productShow(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := s.store.GetProduct(ctx, c.Param("domain"), c.Param("product"))
+	p, err := s.store.GetProduct(c.Request().Context(), c.Param("domain"), c.Param("product"))
 	if err != nil {
 		return err
 	}
+	return s.renderProduct(c, http.StatusOK, p, models.WaiverInput{}, nil)
+}
+
+// renderProduct is the product page; a refused waiver request shows it
+// again with the form's values and messages.
+func (s *Server) renderProduct(c echo.Context, status int, p *models.Product, waiver models.WaiverInput, waiverErrs models.FieldErrors) error {
+	ctx := c.Request().Context()
 	audit, err := s.store.AuditLog(ctx, "product", p.ID, 50)
 	if err != nil {
 		return err
@@ -32,9 +38,13 @@ func (s *Server) productShow(c echo.Context) error {
 			findings = append(findings, *f)
 		}
 	}
+	card, err := s.productScorecard(c, p, waiver, waiverErrs)
+	if err != nil {
+		return err
+	}
 	now := s.store.Now()
-	return s.render(c, http.StatusOK, products.Show(products.ShowData{
+	return s.render(c, status, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
-		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now, Findings: findings,
+		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now, Findings: findings, Scorecard: card,
 	}))
 }

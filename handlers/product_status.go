@@ -12,7 +12,7 @@ func (s *Server) productStatus(c echo.Context) error {
 	back := "/products/" + c.Param("domain") + "/" + c.Param("product")
 	p, err := s.store.SetProductStatus(c.Request().Context(), principal(c), c.Param("domain"), c.Param("product"), c.FormValue("status"))
 	if code := models.ErrorCode(err); code == models.ECONFLICT || code == models.EINVALID {
-		setFlash(c, "error", models.ErrorMessage(err))
+		setFlash(c, "error", refusalText(err))
 		return c.Redirect(http.StatusSeeOther, back)
 	}
 	if err != nil {

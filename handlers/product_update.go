@@ -20,6 +20,7 @@ func (s *Server) productUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", "Data product "+p.Name+" saved.")
+	kind, msg := s.savedMessage(ctx, p, "saved")
+	setFlash(c, kind, msg)
 	return c.Redirect(http.StatusSeeOther, "/products/"+p.Domain.Slug+"/"+p.Slug)
 }

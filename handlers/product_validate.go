@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/views"
+	"github.com/meshport/meshport/views/products"
 )
 
 // productValidate answers htmx as the user types: the message for the field
@@ -23,7 +25,14 @@ func (s *Server) productValidate(c echo.Context) error {
 	form := parseProductForm(c)
 	_, errs := s.store.CheckProduct(ctx, &form.Input, current)
 	id := c.Request().Header.Get("HX-Trigger")
-	return s.renderComponent(c, views.FieldError(id, errs[fieldForID(id, form.PortKeys)]))
+	// The same evaluation a save runs, without the write: the panel of
+	// failing policies follows the field's message out of band.
+	verdicts, err := s.store.PreviewPolicies(ctx, form.Input, current)
+	if err != nil {
+		return err
+	}
+	return s.renderComponent(c, templ.Join(views.FieldError(id, errs[fieldForID(id, form.PortKeys)]),
+		products.PolicyPanel(verdicts, form.Input.Status, true)))
 }
 
 // fieldForID maps an element id to its error key: "port-<key>-<field>" is

@@ -240,6 +240,10 @@ func (snap *catalogSnapshot) sortMatches(matches []int32, by string) {
 			if p.Health.SizeBytes != nil {
 				return -float64(*p.Health.SizeBytes), true
 			}
+		case "score": // lowest first: what needs work comes up
+			if p.PolicyScore != nil {
+				return float64(*p.PolicyScore), true
+			}
 		}
 		return 0, false
 	}
@@ -260,7 +264,8 @@ func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 		return nil, err
 	}
 	rows, err := s.sqlDB.QueryContext(ctx, `SELECT id, domain_id, slug, name, owner, description, purpose, status,
-		classification, contains_pii, tags, freshness_sla_minutes, search_text, created_at, updated_at, health FROM products`)
+		classification, contains_pii, tags, freshness_sla_minutes, search_text, created_at, updated_at, health,
+		policy_score, policy_level FROM products`)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +275,8 @@ func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 		var p Product
 		var health string
 		if err := rows.Scan(&p.ID, &p.DomainID, &p.Slug, &p.Name, &p.Owner, &p.Description, &p.Purpose, &p.Status,
-			&p.Classification, &p.ContainsPII, &p.Tags, &p.FreshnessSLA, &p.SearchText, &p.CreatedAt, &p.UpdatedAt, &health); err != nil {
+			&p.Classification, &p.ContainsPII, &p.Tags, &p.FreshnessSLA, &p.SearchText, &p.CreatedAt, &p.UpdatedAt, &health,
+			&p.PolicyScore, &p.PolicyLevel); err != nil {
 			return nil, err
 		}
 		if health != "{}" && health != "" {

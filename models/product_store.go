@@ -27,7 +27,7 @@ type ProductFilter struct {
 }
 
 // ProductSorts are the product list's orders.
-func ProductSorts() []string { return []string{"name", "stale", "reads", "size"} }
+func ProductSorts() []string { return []string{"name", "stale", "reads", "size", "score"} }
 
 // Normalize trims the filter and clamps paging to sane bounds.
 func (f *ProductFilter) Normalize() {

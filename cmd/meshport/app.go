@@ -117,6 +117,9 @@ func (a *App) addJobs(sessions models.SessionLifetime) error {
 		// and ignore decisions; crawls and edits re-evaluate their own part
 		// at once.
 		{"findings", "*/5 * * * *", a.evaluateFindings},
+		// Enforce-from days come, waivers end and rules over time (unread
+		// for 90 days) change their verdict with no write to trigger them.
+		{"policies", "*/10 * * * *", a.evaluatePolicies},
 		{"observation-retention", "@daily", func(ctx context.Context) error {
 			_, err := a.Store.PruneObservations(ctx, a.Config.ObservationRetention)
 			return err
@@ -206,6 +209,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		if err := a.evaluateFindings(jobsCtx); err != nil && jobsCtx.Err() == nil {
 			a.Log.Error("evaluate findings", "error", err)
 		}
+		if err := a.evaluatePolicies(jobsCtx); err != nil && jobsCtx.Err() == nil {
+			a.Log.Error("evaluate policies", "error", err)
+		}
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -272,6 +278,17 @@ func (a *App) crawlDemoOnce() {
 
 // Close releases the database.
 func (a *App) Close() error { return a.Store.Close() }
+
+// evaluatePolicies is the scheduled re-evaluation of every product against
+// the policies in force, once per tick across replicas; it also records the
+// day's compliance for the governance trend.
+func (a *App) evaluatePolicies(ctx context.Context) error {
+	mine, err := a.Store.ClaimJobTick(ctx, "policies", a.Store.Now(), a.Sources.Crawler.Instance())
+	if err != nil || !mine {
+		return err
+	}
+	return a.Store.EvaluatePolicies(ctx)
+}
 
 // evaluateFindings is the scheduled re-evaluation of every finding, once
 // per tick across replicas, followed by today's totals for the trends.

@@ -44,5 +44,5 @@ func Demo(ctx context.Context, s *models.Store) error {
 	if _, err := s.SetProductStatus(ctx, seeder, "logistics", "legacy-stock-levels", models.StatusRetired); err != nil {
 		return err
 	}
-	return nil
+	return demoGovernance(ctx, s)
 }

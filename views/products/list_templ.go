@@ -290,7 +290,7 @@ func Results(d ListData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(d.Results.Items) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Data product</th><th scope=\"col\">Domain</th><th scope=\"col\">Owner</th><th scope=\"col\">Status</th><th scope=\"col\">Classification</th><th scope=\"col\">Health</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<div class=\"table-wrap\"><table class=\"table\"><thead><tr><th scope=\"col\">Data product</th><th scope=\"col\">Domain</th><th scope=\"col\">Owner</th><th scope=\"col\">Status</th><th scope=\"col\">Classification</th><th scope=\"col\">Health</th><th scope=\"col\">Policies</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

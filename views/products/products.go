@@ -23,7 +23,8 @@ type ListData struct {
 
 func sortOptions() []views.Option {
 	return []views.Option{{Value: "", Label: "By name"}, {Value: "stale", Label: "Stale first"},
-		{Value: "reads", Label: "Most read"}, {Value: "size", Label: "Largest"}}
+		{Value: "reads", Label: "Most read"}, {Value: "size", Label: "Largest"},
+		{Value: "score", Label: "Lowest policy score"}}
 }
 
 // pageURL is the list URL for the current filter at another page, so that
@@ -101,6 +102,8 @@ type ShowData struct {
 	Now        time.Time
 	// Findings are the product's stale or unused findings not closed.
 	Findings []models.FindingView
+	// Scorecard is the product's standing against the policies.
+	Scorecard *ScorecardData
 }
 
 // findingLine says what a product finding is about.
@@ -139,6 +142,8 @@ type FormData struct {
 	PortKeys []string
 	// Sources are the crawled sources a port can name.
 	Sources []views.Option
+	// Policies are the policies the product as entered fails.
+	Policies []models.PolicyVerdict
 }
 
 // Action is where the form posts.

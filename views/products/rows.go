@@ -47,10 +47,35 @@ func resultRows(items []models.Product, now time.Time) templ.Component {
 			writeBadge(b, p.Classification, models.Classifications())
 			b.WriteString(`</td><td class="health">`)
 			writeHealth(b, p, now)
+			b.WriteString(`</td><td>`)
+			writeScore(b, p.PolicyScore, p.PolicyLevel)
 			b.WriteString(`</td></tr>`)
 		}
 		return b.err
 	})
+}
+
+// writeScore is the policy score badge and the level reached, if any.
+func writeScore(b *stickyWriter, score *int, level string) {
+	if score == nil {
+		b.WriteString(`<span class="muted small">no policies</span>`)
+		return
+	}
+	b.WriteString(`<span class="badge badge-score-` + ScoreBand(*score) + `" title="share of policies passed">` + strconv.Itoa(*score) + `%</span>`)
+	if level != "" {
+		b.WriteString(` <span class="badge badge-level-` + templ.EscapeString(level) + `">` + templ.EscapeString(level) + `</span>`)
+	}
+}
+
+// ScoreBand names a score's colour: high, mid or low.
+func ScoreBand(score int) string {
+	switch {
+	case score >= 90:
+		return "high"
+	case score >= 60:
+		return "mid"
+	}
+	return "low"
 }
 
 // writeHealth is the compact health of a list row: freshness against the
