@@ -30,10 +30,10 @@ func (s *Server) savedMessage(ctx context.Context, p *models.Product, verb strin
 	}
 	noun := map[bool]string{true: "policy", false: "policies"}[len(failing) == 1]
 	if p.Status == models.StatusDraft && blocking > 0 {
-		return "info", fmt.Sprintf("%s As a draft it may fail policies; to make it active, fix %d blocking of the %d %s it fails: %s.",
+		return "success", fmt.Sprintf("%s As a draft it may fail policies; to make it active, fix %d blocking of the %d %s it fails: %s.",
 			msg, blocking, len(failing), noun, strings.Join(names, ", "))
 	}
-	return "info", fmt.Sprintf("%s It fails %d %s: %s. See Policies below.", msg, len(failing), noun, strings.Join(names, ", "))
+	return "success", fmt.Sprintf("%s It fails %d %s: %s. See Policies below.", msg, len(failing), noun, strings.Join(names, ", "))
 }
 
 // productScorecard is the product page's policies card.

@@ -291,7 +291,9 @@ func TestProductPage(t *testing.T) {
 	if !sameStrings(ports, []string{"orders table analytics.orders not crawled", "orders-api api https://data.example.com/checkout/orders not crawled"}) {
 		t.Errorf("ports %q", ports)
 	}
-	if entries := p.texts(".audit-entry .audit-meta"); len(entries) != 1 || !strings.HasPrefix(entries[0], "demo seed (cli) created checkout/orders") {
+	// The demo asked for (and granted) a waiver after creating it.
+	if entries := p.texts(".audit-entry .audit-meta"); len(entries) != 3 || !strings.HasPrefix(entries[2], "demo seed (cli) created checkout/orders") ||
+		!strings.Contains(entries[1], "waiver requested") {
 		t.Errorf("history %q", entries)
 	}
 	// The retired demo product shows both steps of its history, newest first.
