@@ -92,14 +92,16 @@ func jsonTypeName(kind string) string {
 
 // domainJSON is a domain as the API shows it.
 type domainJSON struct {
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Owners      []string  `json:"owners"`
-	Status      string    `json:"status"`
-	Products    *int64    `json:"products,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Owners      []string `json:"owners"`
+	// Representatives vote on global policies; empty: the owners do.
+	Representatives []string  `json:"representatives"`
+	Status          string    `json:"status"`
+	Products        *int64    `json:"products,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 func toDomainJSON(d *models.Domain) domainJSON {
@@ -108,7 +110,7 @@ func toDomainJSON(d *models.Domain) domainJSON {
 		owners = []string{}
 	}
 	return domainJSON{Slug: d.Slug, Name: d.Name, Description: d.Description, Owners: owners,
-		Status: d.Status, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		Representatives: append([]string{}, d.Representatives...), Status: d.Status, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
 }
 
 // productJSON is a data product as the API shows it.

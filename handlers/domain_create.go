@@ -13,7 +13,7 @@ func (s *Server) domainCreate(c echo.Context) error {
 	d, err := s.store.CreateDomain(c.Request().Context(), principal(c), form.Input)
 	if isFormError(err) {
 		return s.render(c, http.StatusUnprocessableEntity, domains.Form(domains.FormData{DefaultUnreadDays: s.defaultUnreadDays(),
-			Page: s.page(c, "New domain", "domains"), Input: form.Input, Owners: form.Owners,
+			Page: s.page(c, "New domain", "domains"), Input: form.Input, Owners: form.Owners, Representatives: form.Representatives,
 			Errors: models.ErrorFields(err), Message: models.ErrorMessage(err),
 		}))
 	}

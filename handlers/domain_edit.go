@@ -18,6 +18,7 @@ func (s *Server) domainEdit(c echo.Context) error {
 		return models.Errorf(models.EFORBIDDEN, "Only admins and the owners of %s can edit it.", d.Name)
 	}
 	return s.render(c, http.StatusOK, domains.Form(domains.FormData{DefaultUnreadDays: s.defaultUnreadDays(),
-		Page: s.page(c, "Edit "+d.Name, "domains"), Input: d.Input(), Owners: strings.Join(d.Owners, "\n"), Editing: d,
+		Page: s.page(c, "Edit "+d.Name, "domains"), Input: d.Input(), Owners: strings.Join(d.Owners, "\n"),
+		Representatives: strings.Join(d.Representatives, "\n"), Editing: d,
 	}))
 }

@@ -18,7 +18,7 @@ func (s *Server) domainUpdate(c echo.Context) error {
 	d, err := s.store.UpdateDomain(ctx, principal(c), current.Slug, form.Input)
 	if isFormError(err) {
 		return s.render(c, http.StatusUnprocessableEntity, domains.Form(domains.FormData{DefaultUnreadDays: s.defaultUnreadDays(),
-			Page: s.page(c, "Edit "+current.Name, "domains"), Input: form.Input, Owners: form.Owners,
+			Page: s.page(c, "Edit "+current.Name, "domains"), Input: form.Input, Owners: form.Owners, Representatives: form.Representatives,
 			Errors: models.ErrorFields(err), Message: models.ErrorMessage(err), Editing: current,
 		}))
 	}

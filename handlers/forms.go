@@ -16,18 +16,20 @@ import (
 
 // domainForm is a submitted domain form as typed.
 type domainForm struct {
-	Input  models.DomainInput
-	Owners string
+	Input           models.DomainInput
+	Owners          string
+	Representatives string
 }
 
 func parseDomainForm(c echo.Context) domainForm {
-	owners := c.FormValue("owners")
+	owners, reps := c.FormValue("owners"), c.FormValue("representatives")
 	return domainForm{
 		Input: models.DomainInput{
 			Name: c.FormValue("name"), Slug: c.FormValue("slug"), Description: c.FormValue("description"),
-			Owners: models.SplitList(owners), UnreadDays: models.DaysInput(c.FormValue("unread_days")),
+			Owners: models.SplitList(owners), Representatives: models.SplitList(reps),
+			UnreadDays: models.DaysInput(c.FormValue("unread_days")),
 		},
-		Owners: owners,
+		Owners: owners, Representatives: reps,
 	}
 }
 

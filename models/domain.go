@@ -30,6 +30,9 @@ type DomainInput struct {
 	Slug        string   `json:"slug" form:"slug"`
 	Description string   `json:"description" form:"description"`
 	Owners      []string `json:"owners" form:"-"`
+	// Representatives vote on global policies for the domain; empty: its
+	// owners.
+	Representatives []string `json:"representatives" form:"-"`
 	// Status, when set on an update, retires or reactivates the domain in
 	// the same transaction; empty keeps the current status.
 	Status string `json:"status" form:"-"`
@@ -74,6 +77,7 @@ func (in *DomainInput) Normalize() {
 	}
 	in.Description = strings.TrimSpace(in.Description)
 	in.Owners = cleanList(in.Owners)
+	in.Representatives = cleanRepresentatives(in.Representatives)
 	in.Status = strings.ToLower(strings.TrimSpace(in.Status))
 }
 
@@ -94,6 +98,14 @@ func (in *DomainInput) Validate() FieldErrors {
 			errs.Add("owners", msg)
 		}
 	}
+	if len(in.Representatives) > 20 {
+		errs.Add("representatives", "At most 20 representatives.")
+	}
+	for _, r := range in.Representatives {
+		if msg := ownerProblem(r); msg != "" {
+			errs.Add("representatives", msg)
+		}
+	}
 	if in.Status != "" && in.Status != DomainActive && in.Status != DomainRetired {
 		errs.Add("status", "A domain is either active or retired.")
 	}
@@ -105,7 +117,8 @@ func (in *DomainInput) Validate() FieldErrors {
 
 // InputFrom returns the editable fields of d as an input.
 func (d *Domain) Input() DomainInput {
-	in := DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...), Status: d.Status}
+	in := DomainInput{Name: d.Name, Slug: d.Slug, Description: d.Description, Owners: append([]string(nil), d.Owners...),
+		Representatives: append([]string{}, d.Representatives...), Status: d.Status}
 	if d.UnreadDays > 0 {
 		in.UnreadDays = DaysInput(strconv.Itoa(d.UnreadDays))
 	}
@@ -114,6 +127,7 @@ func (d *Domain) Input() DomainInput {
 
 func (d *Domain) apply(in DomainInput) {
 	d.Name, d.Slug, d.Description, d.Owners = in.Name, in.Slug, in.Description, StringList(in.Owners)
+	d.Representatives = append(StringList{}, in.Representatives...)
 	if in.Status != "" {
 		d.Status = in.Status
 	}
@@ -124,6 +138,21 @@ func (d *Domain) apply(in DomainInput) {
 func (d *Domain) auditFields() map[string]string {
 	return map[string]string{
 		"name": d.Name, "slug": d.Slug, "description": d.Description,
-		"owners": strings.Join(d.Owners, ", "), "status": d.Status, "unread_days": string(d.Input().UnreadDays),
+		"owners": strings.Join(d.Owners, ", "), "representatives": strings.Join(d.Representatives, ", "), "status": d.Status, "unread_days": string(d.Input().UnreadDays),
 	}
+}
+
+// cleanRepresentatives trims the entries, lower-cases email addresses
+// (group names keep their spelling, as owners do) and drops empty ones and
+// duplicates.
+func cleanRepresentatives(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		if strings.Contains(v, "@") {
+			v = strings.ToLower(v)
+		}
+		out = append(out, v)
+	}
+	return cleanList(out)
 }

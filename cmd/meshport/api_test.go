@@ -288,6 +288,10 @@ func TestAPIDomainBadInput(t *testing.T) {
 		{"patch unknown field", "PATCH", "/api/v1/domains/checkout", "application/json", `{"owner": "x"}`, 400, "bad_request", "", "owner", "Unknown field."},
 		{"patch slug of another domain", "PATCH", "/api/v1/domains/checkout", "application/json", `{"slug": "customer"}`, 409, "conflict", "", "slug", "Another domain already uses this slug."},
 		{"patch no owners", "PATCH", "/api/v1/domains/checkout", "application/json", `{"owners": []}`, 422, "invalid", "", "owners", "Name at least one owner: an email address or a group."},
+		{"representatives not emails", "POST", "/api/v1/domains", "application/json", `{"name": "X", "owners": ["x"], "representatives": ["ana@example.com", "bob@"]}`, 422, "invalid", "Please correct the highlighted fields.", "representatives", "\u201cbob@\u201d is not a valid email address."},
+		{"representatives is a string", "POST", "/api/v1/domains", "application/json", `{"name": "X", "owners": ["x"], "representatives": "ana@example.com"}`, 400, "bad_request", "A field has the wrong type.", "representatives", "Must be an array."},
+		{"patch representatives not emails", "PATCH", "/api/v1/domains/checkout", "application/json", `{"description": "x", "representatives": ["team!"]}`, 422, "invalid", "", "representatives",
+			"\u201cteam!\u201d is neither an email address nor a group name (letters, digits, spaces and . _ : / -, at most 100)."},
 		{"patch name too long", "PATCH", "/api/v1/domains/checkout", "application/json", `{"name": "` + long + `"}`, 422, "invalid", "", "name", "Use at most 100 characters."},
 		{"patch retire with live products", "PATCH", "/api/v1/domains/checkout", "application/json", `{"status": "retired"}`, 409, "conflict",
 			"Checkout still has 3 product(s) that are not retired. Retire them first.", "status", "Checkout still has 3 product(s) that are not retired. Retire them first."},
@@ -314,7 +318,8 @@ func TestAPIDomainBadInput(t *testing.T) {
 			}
 			assertAPIError(t, status, body, tc.status, tc.code, tc.msg, tc.field, tc.fieldMsg)
 			app.assertNothingWritten(t, before)
-			if now := app.domain(t, "checkout"); now.Name != was.Name || now.Description != was.Description || now.Status != was.Status || !sameStrings(now.Owners, was.Owners) {
+			if now := app.domain(t, "checkout"); now.Name != was.Name || now.Description != was.Description || now.Status != was.Status || !sameStrings(now.Owners, was.Owners) ||
+				!sameStrings(now.Representatives, was.Representatives) {
 				t.Errorf("checkout changed: %+v", now)
 			}
 		})

@@ -32,6 +32,9 @@ func TestDomainCreateBadInput(t *testing.T) {
 		{"no owners", url.Values{"name": {"Hub"}, "owners": {" , \n"}}, "owners", "Name at least one owner: an email address or a group."},
 		{"bad owner email", url.Values{"name": {"Hub"}, "owners": {"platform-team\nbob@"}}, "owners", "\u201cbob@\u201d is not a valid email address."},
 		{"bad owner group", url.Values{"name": {"Hub"}, "owners": {"team!"}}, "owners", "\u201cteam!\u201d is neither an email address nor a group name (letters, digits, spaces and . _ : / -, at most 100)."},
+		{"bad representative email", url.Values{"name": {"Hub"}, "owners": {"platform-team"}, "representatives": {"Ana@Example.com\nbob@"}}, "representatives", "\u201cbob@\u201d is not a valid email address."},
+		{"bad representative", url.Values{"name": {"Hub"}, "owners": {"platform-team"}, "representatives": {"team!"}}, "representatives", "\u201cteam!\u201d is neither an email address nor a group name (letters, digits, spaces and . _ : / -, at most 100)."},
+		{"too many representatives", url.Values{"name": {"Hub"}, "owners": {"platform-team"}, "representatives": {manyReps(21)}}, "representatives", "At most 20 representatives."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -59,7 +62,7 @@ func TestDomainCreateBadInput(t *testing.T) {
 				t.Errorf("form message %q, want %q", p.formMessage(), summary)
 			}
 			// What the user typed comes back as typed.
-			for _, f := range []string{"name", "slug", "description", "owners"} {
+			for _, f := range []string{"name", "slug", "description", "owners", "representatives"} {
 				if got, want := p.value(f), tc.form.Get(f); got != want {
 					t.Errorf("#%s shows %q, want the input %q", f, got, want)
 				}
@@ -121,6 +124,11 @@ func TestDomainEditBadInput(t *testing.T) {
 		{"unread days too many", "omar", "checkout",
 			url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "owners": {"checkout-team"}, "unread_days": {"4000"}}, "unread_days",
 			"A whole number of days from 1 to 3650, or empty for the portal's default."},
+		{"representative not an email", "omar", "checkout",
+			url.Values{"name": {"Checkout"}, "slug": {"checkout"}, "owners": {"checkout-team"}, "representatives": {"omar@example.com, vera@"}}, "representatives",
+			"\u201cvera@\u201d is not a valid email address."},
+		{"too many representatives", "ada", "customer",
+			url.Values{"name": {"Customer"}, "slug": {"customer"}, "owners": {"crm-team"}, "representatives": {manyReps(21)}}, "representatives", "At most 20 representatives."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -142,7 +150,7 @@ func TestDomainEditBadInput(t *testing.T) {
 			if !p.invalid(tc.field) {
 				t.Errorf("#%s is not aria-invalid", tc.field)
 			}
-			for _, f := range []string{"name", "slug", "owners", "unread_days"} {
+			for _, f := range []string{"name", "slug", "owners", "representatives", "unread_days"} {
 				if got, want := p.value(f), tc.form.Get(f); got != want {
 					t.Errorf("#%s shows %q, want the input %q", f, got, want)
 				}
@@ -152,7 +160,8 @@ func TestDomainEditBadInput(t *testing.T) {
 				t.Errorf("form posts to %q", action)
 			}
 			app.assertNothingWritten(t, before)
-			if now := app.domain(t, tc.domain); now.Name != was.Name || now.Slug != was.Slug || !sameStrings(now.Owners, was.Owners) || now.UnreadDays != was.UnreadDays {
+			if now := app.domain(t, tc.domain); now.Name != was.Name || now.Slug != was.Slug || !sameStrings(now.Owners, was.Owners) || now.UnreadDays != was.UnreadDays ||
+				!sameStrings(now.Representatives, was.Representatives) {
 				t.Errorf("domain changed: %+v", now)
 			}
 		})
@@ -206,6 +215,9 @@ func TestDomainValidate(t *testing.T) {
 		{"/domains/validate", "slug", url.Values{"name": {"Marketing"}}, ""},
 		{"/domains/validate", "owners", url.Values{"owners": {"a@b.example, bob@"}}, "\u201cbob@\u201d is not a valid email address."},
 		{"/domains/validate", "owners", url.Values{"owners": {""}}, "Name at least one owner: an email address or a group."},
+		{"/domains/validate", "representatives", url.Values{"representatives": {"ana@example.com\nnot an email@"}}, "\u201cnot an email@\u201d is not a valid email address."},
+		{"/domains/validate", "representatives", url.Values{"representatives": {""}}, ""},
+		{"/domains/validate", "representatives", url.Values{"representatives": {"governance-guild, Ana@Example.com"}}, ""},
 		// Editing: the domain's own slug is not taken, another's is.
 		{"/domains/checkout/validate", "slug", url.Values{"name": {"Checkout"}, "slug": {"checkout"}}, ""},
 		{"/domains/customer/validate", "slug", url.Values{"name": {"Customer"}, "slug": {"checkout"}}, "Another domain already uses this slug."},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,15 +69,17 @@ func TestHomeCountsByDomainAndStatus(t *testing.T) {
 func TestDomainListPage(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
+	waitForStartupPolicies(t, app) // the scores the Compliance column averages
 	p := app.signedIn(t, "vera").get("/domains")
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", p.StatusCode)
 	}
-	var got []string
+	var got, compliance []string
 	p.Doc.Find("main table tbody tr").Each(func(_ int, tr *goquery.Selection) {
 		var cells []string
-		tr.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, text(td)) })
+		tr.Find("td:not(.compliance)").Each(func(_ int, td *goquery.Selection) { cells = append(cells, text(td)) })
 		got = append(got, strings.Join(cells, " | "))
+		compliance = append(compliance, text(tr.Find("td.compliance")))
 	})
 	want := []string{
 		"Checkout checkout | checkout-team, omar@example.com | active | 3",
@@ -85,6 +88,25 @@ func TestDomainListPage(t *testing.T) {
 	}
 	if !sameStrings(got, want) {
 		t.Errorf("rows\n%q\nwant\n%q", got, want)
+	}
+	// Compliance is the mean score of the domain's scored products, as the
+	// policy evaluation left them.
+	for i, slug := range []string{"checkout", "customer", "logistics"} {
+		var agg struct {
+			N   int64
+			Sum int64
+		}
+		if err := app.Store.DB().Raw(`SELECT count(p.policy_score) AS n, coalesce(sum(p.policy_score), 0) AS sum
+			FROM products p JOIN domains d ON d.id = p.domain_id WHERE d.slug = ?`, slug).Scan(&agg).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := "—"
+		if agg.N > 0 {
+			want = strconv.FormatInt((agg.Sum*2+agg.N)/(agg.N*2), 10) + "%"
+		}
+		if i < len(compliance) && compliance[i] != want {
+			t.Errorf("%s compliance %q, want %q", slug, compliance[i], want)
+		}
 	}
 	if p.Doc.Find(`a[href="/domains/checkout"]`).Length() == 0 {
 		t.Error("no link to the Checkout domain")

@@ -141,6 +141,11 @@ func Form(f FormData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = views.TextArea(views.Field{Label: "Representatives", ID: "representatives", Name: "representatives", Value: f.Representatives, Error: f.Errors["representatives"], Validate: f.ValidateURL(),
+				Hint: "Vote on global policies for this domain. Empty: its owners."}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = views.TextInput(views.Field{Label: "Unread after (days)", ID: "unread_days", Name: "unread_days", Value: string(f.Input.UnreadDays), Error: f.Errors["unread_days"], Validate: f.ValidateURL(),
 				Hint:  "Data of this domain read by nobody for this many days is reported as dark data, and products as unused. Empty: the portal's default of " + f.DefaultUnreadDays + " days.",
 				Attrs: templ.Attributes{"inputmode": "numeric", "maxlength": "4", "placeholder": f.DefaultUnreadDays}}).Render(ctx, templ_7745c5c3_Buffer)
@@ -174,7 +179,7 @@ func Form(f FormData) templ.Component {
 				var templ_7745c5c3_Var7 templ.SafeURL
 				templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/domains/" + f.Editing.Slug))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/domains/form.templ`, Line: 39, Col: 84}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/domains/form.templ`, Line: 41, Col: 84}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 				if templ_7745c5c3_Err != nil {
