@@ -34,6 +34,15 @@ type Report struct {
 	Resolved   []FindingView
 	Currency   string
 	UnreadDays int
+	// Failing are the policies failing or erroring for the owned products,
+	// the newest failures first.
+	Failing []ReportFailure
+	// ExpiringWaivers end within ReportWaiverDays, the soonest first;
+	// EndedWaivers ended since the previous report.
+	ExpiringWaivers []ReportWaiver
+	EndedWaivers    []ReportWaiver
+	// Proposals await the vote of a domain the person represents.
+	Proposals []ReportProposal
 }
 
 // ReportDomain is an owned domain with its open findings' totals.
@@ -54,11 +63,14 @@ type ReportProduct struct {
 // on or something that changed.
 func (r *Report) HasNews() bool {
 	return r.StaleCount() > 0 || r.DarkTotals.Findings > 0 || r.UnusedCount() > 0 ||
-		len(r.NewStale)+len(r.NewDark)+len(r.Resolved) > 0
+		len(r.NewStale)+len(r.NewDark)+len(r.Resolved) > 0 || r.PolicyNews()
 }
 
-// Owns reports whether the report covers anything at all.
-func (r *Report) Owns() bool { return len(r.Domains) > 0 || len(r.Products) > 0 }
+// Owns reports whether the report covers anything at all: something owned,
+// or a proposal awaiting the person's vote as a domain's representative.
+func (r *Report) Owns() bool {
+	return len(r.Domains) > 0 || len(r.Products) > 0 || len(r.Proposals) > 0
+}
 
 // StaleCount counts the owned products past their SLA.
 func (r *Report) StaleCount() int {
@@ -87,6 +99,7 @@ func (r *Report) UnusedCount() int {
 type reportIndex struct {
 	cat        *catalogSnapshot
 	findings   *findingsSnapshot
+	policies   *policyIndex
 	byDomain   map[uint][]*Product
 	darkByDom  map[uint][]*FindingView // open dark data, largest first
 	lastSent   map[string]time.Time
@@ -125,6 +138,9 @@ func (s *Store) reportIndex(ctx context.Context) (*reportIndex, error) {
 		WHERE o.status = ? AND o.sent_at = (SELECT max(i.sent_at) FROM outbox_messages i WHERE i.recipient = o.recipient AND i.status = ?)`,
 		OutboxSent, OutboxSent).Scan(&sent).Error; err != nil {
 		return nil, internal("last reports", err)
+	}
+	if ix.policies, err = s.loadPolicyIndex(ctx, ix.now); err != nil {
+		return nil, err
 	}
 	ix.lastSent = make(map[string]time.Time, len(sent))
 	for _, r := range sent {
@@ -186,6 +202,7 @@ func (ix *reportIndex) build(r Recipient) *Report {
 	if len(rep.Dark) > 10 {
 		rep.Dark = rep.Dark[:10]
 	}
+	ix.addPolicies(rep, who, seen, since)
 	// Changes since the last report, in what the person owns.
 	for i := range ix.findings.all {
 		v := &ix.findings.all[i]
@@ -214,7 +231,8 @@ func (ix *reportIndex) totals(domainID uint) FindingTotals {
 
 // ReportRecipients lists everyone who gets reports: users known from
 // sign-in with a verified email (with their groups), and every email named
-// as an owner of an active domain or a product.
+// as an owner or a representative of an active domain or as the owner of a
+// product.
 func (s *Store) ReportRecipients(ctx context.Context) ([]Recipient, error) {
 	var users []User
 	if err := s.db.WithContext(ctx).Where("email_verified AND email <> ''").Order("last_login_at").Find(&users).Error; err != nil {
@@ -248,6 +266,9 @@ func (s *Store) ReportRecipients(ctx context.Context) ([]Recipient, error) {
 			continue
 		}
 		for _, o := range d.Owners {
+			add(o, "", nil)
+		}
+		for _, o := range d.Representatives { // they vote on global policies
 			add(o, "", nil)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/meshport/meshport/models"
+	"github.com/meshport/meshport/views/reports"
 )
 
 // reportsApp is a portal whose reports go to a fresh mailpit, with the
@@ -120,7 +121,10 @@ func TestReportsReachTheRightPeople(t *testing.T) {
 	}
 
 	vera := mp.message(got["vera@example.com"][0].ID)
-	if vera.Subject != "Nothing to act on in Customer" || !strings.Contains(vera.Text, "Customer profiles") || strings.Contains(vera.Text, "Orders") {
+	// The demo's open proposal awaits Customer's vote (Checkout voted), and
+	// Vera represents Customer through her group.
+	if vera.Subject != "1 proposal awaiting your vote in Customer" || !strings.Contains(vera.Text, "Customer profiles") || strings.Contains(vera.Text, "Orders") ||
+		!strings.Contains(vera.Text, "Active products carry a tag") || !strings.Contains(vera.Text, "/governance/policies/") {
 		t.Errorf("vera's report (owner through her group): %q\n%s", vera.Subject, vera.Text)
 	}
 	lena := mp.message(got["lena@example.com"][0].ID)
@@ -362,5 +366,68 @@ func TestReportDeliveryActions(t *testing.T) {
 	}
 	if p, _ := ada.post("/reports/deliveries/"+fmt.Sprint(m.ID)+"/retry", nil); p.StatusCode != http.StatusConflict {
 		t.Errorf("retry of a sent message: %d", p.StatusCode)
+	}
+}
+
+// TestReportPolicySection: an owner's report lists, in the text and the
+// HTML part, the policy their product fails with how long until it blocks
+// and a link to the product, and the proposal their domain has not voted
+// on with a link to the policy's page; a report without any says nothing
+// of policies.
+func TestReportPolicySection(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	seedReportOwners(t, app)
+	ctx := context.Background()
+	_, _, before, err := app.Reports.Preview(ctx, "omar@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enforce := app.Store.Now().AddDate(0, 0, 20)
+	if _, err := app.Store.CreatePolicy(ctx, admin, models.PolicyInput{Name: "Orders have a purpose", Scope: models.ScopeDomain, Domain: "checkout",
+		Severity: models.SeverityBlocking, EnforceFrom: enforce.Format(time.DateOnly), Condition: "product.slug == 'orders'",
+		Rule: "product.purpose == 'reporting'", Message: "'Say what it is for.'"}); err != nil {
+		t.Fatal(err)
+	}
+	var vera models.User
+	if err := app.Store.DB().Where("email = ?", "vera@example.com").Take(&vera).Error; err != nil {
+		t.Fatal(err)
+	}
+	ch, err := app.Store.CreatePolicy(ctx, vera.Principal(), models.PolicyInput{Name: "Owners are named", Scope: models.ScopeGlobal,
+		Severity: models.SeverityWarning, Rule: "size(product.owner) > 0"})
+	if err != nil || ch.Proposal == nil {
+		t.Fatalf("propose: %v", err)
+	}
+	rep, html, text, err := app.Reports.Preview(ctx, "omar@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(before, "Orders have a purpose") || len(rep.Failing) == 0 || len(rep.Proposals) != 1 {
+		t.Fatalf("failing %d, proposals %d:\n%s", len(rep.Failing), len(rep.Proposals), text)
+	}
+	days := "in 20 days"
+	productURL := "/products/checkout/orders"
+	policyURL := fmt.Sprintf("/governance/policies/%d", ch.Policy.ID)
+	for name, part := range map[string]string{"text": text, "html": html} {
+		for _, want := range []string{"Policies", "Orders have a purpose", "Say what it is for.", "blocks from", days,
+			"Owners are named", "awaiting the vote of Checkout", policyURL, productURL} {
+			if !strings.Contains(part, want) {
+				t.Errorf("%s part lacks %q:\n%s", name, want, part)
+			}
+		}
+	}
+	if !strings.Contains(text, "New: Orders fails \u201cOrders have a purpose\u201d") {
+		t.Errorf("the new failure is not marked new:\n%s", text)
+	}
+	if !strings.Contains(rep.Proposals[0].Domains[0], "Checkout") {
+		t.Errorf("proposal awaits %v", rep.Proposals[0].Domains)
+	}
+	for _, l := range absoluteLink.FindAllStringSubmatch(html, -1) {
+		if !strings.HasPrefix(l[1], "http://127.0.0.1:") {
+			t.Errorf("link %q is not absolute", l[1])
+		}
+	}
+	if want := "proposal awaiting your vote"; !strings.Contains(reports.Subject(rep), want) {
+		t.Errorf("subject %q lacks %q", reports.Subject(rep), want)
 	}
 }

@@ -33,6 +33,7 @@ func (e Email) Todos() []Todo {
 				e.link("/products/" + p.Domain + "/" + p.Product.Slug)})
 		}
 	}
+	out = append(out, e.policyTodos()...)
 	if r.DarkTotals.Findings > 0 {
 		out = append(out, Todo{fmt.Sprintf("Claim, archive or drop %s of dark data (%s a month).", views.Bytes(&r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost)),
 			e.link("/findings?group=dark-data" + e.domainParam())})
@@ -42,7 +43,11 @@ func (e Email) Todos() []Todo {
 			e.link("/findings?group=unused" + e.domainParam())})
 	}
 	if len(out) == 0 && r.Owns() {
-		out = append(out, Todo{"Nothing to do: everything you own is fresh and read.", e.link("/")})
+		if len(r.Failing) > 0 {
+			out = append(out, Todo{"Nothing urgent: everything you own is fresh and read; some policies warn (below).", e.link("/")})
+		} else {
+			out = append(out, Todo{"Nothing to do: everything you own is fresh and read.", e.link("/")})
+		}
 	}
 	return out
 }
@@ -173,6 +178,7 @@ func Text(e Email) string {
 			w("- Resolved: %s", changeText(f))
 		}
 	}
+	e.writePolicies(w)
 	if len(r.Products) > 0 {
 		w("")
 		w("Your data products")

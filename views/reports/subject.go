@@ -21,6 +21,12 @@ func Subject(r *models.Report) string {
 	if n := r.UnusedCount(); n > 0 {
 		parts = append(parts, plural(n, "unused product", "unused products"))
 	}
+	if n := len(r.ExpiringWaivers); n > 0 {
+		parts = append(parts, plural(n, "waiver ending", "waivers ending"))
+	}
+	if n := len(r.Proposals); n > 0 {
+		parts = append(parts, plural(n, "proposal awaiting your vote", "proposals awaiting your vote"))
+	}
 	where := ""
 	switch len(r.Domains) {
 	case 0:
