@@ -152,7 +152,7 @@ func scoreSpan(score int) templ.Component {
 }
 
 // ScoreBand names a score's colour: high (90 and up), mid (60 and up) or
-// low, as views/products.ScoreBand does for the product list.
+// low; every score badge uses it.
 func ScoreBand(score int) string {
 	switch {
 	case score >= 90:

@@ -170,15 +170,10 @@ func rateText(s models.PolicyStats) string {
 }
 
 func rateBand(s models.PolicyStats) string {
-	switch r := s.PassRate(); {
-	case r < 0:
+	if s.PassRate() < 0 {
 		return "na"
-	case r >= 90:
-		return "high"
-	case r >= 60:
-		return "mid"
 	}
-	return "low"
+	return views.ScoreBand(s.PassRate())
 }
 
 // domainRates are a policy's per-domain stats, by domain slug.
@@ -280,14 +275,4 @@ func waiverLine(w models.PolicyWaiver) string {
 		s += ", by " + w.DecidedBy
 	}
 	return s + ", because " + w.Reason
-}
-
-func scoreBand(score int) string {
-	switch {
-	case score >= 90:
-		return "high"
-	case score >= 60:
-		return "mid"
-	}
-	return "low"
 }

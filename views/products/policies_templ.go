@@ -294,7 +294,7 @@ func Scorecard(d ScorecardData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if d.Card.Score != nil {
-			var templ_7745c5c3_Var13 = []any{"badge badge-score-" + ScoreBand(*d.Card.Score)}
+			var templ_7745c5c3_Var13 = []any{"badge badge-score-" + views.ScoreBand(*d.Card.Score)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var13...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -319,7 +319,7 @@ func Scorecard(d ScorecardData) templ.Component {
 			var templ_7745c5c3_Var15 string
 			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(*d.Card.Score))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products/policies.templ`, Line: 99, Col: 185}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/products/policies.templ`, Line: 99, Col: 191}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {

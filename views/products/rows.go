@@ -61,21 +61,10 @@ func writeScore(b *stickyWriter, score *int, level string) {
 		b.WriteString(`<span class="muted small">no policies</span>`)
 		return
 	}
-	b.WriteString(`<span class="badge badge-score-` + ScoreBand(*score) + `" title="share of policies passed">` + strconv.Itoa(*score) + `%</span>`)
+	b.WriteString(`<span class="badge badge-score-` + views.ScoreBand(*score) + `" title="share of policies passed">` + strconv.Itoa(*score) + `%</span>`)
 	if level != "" {
 		b.WriteString(` <span class="badge badge-level-` + templ.EscapeString(level) + `">` + templ.EscapeString(level) + `</span>`)
 	}
-}
-
-// ScoreBand names a score's colour: high, mid or low.
-func ScoreBand(score int) string {
-	switch {
-	case score >= 90:
-		return "high"
-	case score >= 60:
-		return "mid"
-	}
-	return "low"
 }
 
 // writeHealth is the compact health of a list row: freshness against the
