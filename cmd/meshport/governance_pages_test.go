@@ -272,7 +272,7 @@ func TestProposalVotesAndAdminDecisionInPages(t *testing.T) {
 	// In force now as blocking from a day 30 days away: products fail it,
 	// and their owners are told how long they have.
 	orders := omar.get("/products/checkout/payments")
-	if got := orders.Doc.Find("#scorecard").Text(); !strings.Contains(got, "becomes blocking on") {
+	if got := orders.Doc.Find(".enforce-banner").Text(); !strings.Contains(got, "becomes blocking on") || !strings.Contains(got, "in 30 days") {
 		t.Errorf("no enforce-from notice: %s", got)
 	}
 }
