@@ -21,7 +21,9 @@ func migrateGovernance(tx *gorm.DB) error {
 		PolicyScore *int
 		PolicyLevel string `gorm:"size:16;not null;default:''"`
 	}
-	type spec struct {
+	// Spec is exported: GORM skips unexported fields, embedded or not, so
+	// an unexported spec would leave the policies table without its columns.
+	type Spec struct {
 		Name        string `gorm:"size:100;not null"`
 		Description string `gorm:"size:2000;not null;default:''"`
 		Severity    string `gorm:"size:16;not null"`
@@ -39,7 +41,7 @@ func migrateGovernance(tx *gorm.DB) error {
 		Scope     string  `gorm:"size:16;not null"`
 		DomainID  *uint   `gorm:"index:idx_policies_domain"`
 		Domain    *Domain `gorm:"constraint:OnDelete:CASCADE"`
-		spec      `gorm:"embedded"`
+		Spec      `gorm:"embedded"`
 		State     string `gorm:"size:16;not null;index:idx_policies_state"`
 		Version   int    `gorm:"not null;default:0"`
 		Starter   bool   `gorm:"not null;default:false"`
@@ -141,7 +143,7 @@ func migrateGovernance(tx *gorm.DB) error {
 	now := time.Now().UTC()
 	for _, sp := range starterPolicies() {
 		p := Policy{Key: sp.Key, Scope: sp.Scope, State: sp.State, Version: sp.Version, Starter: true, CreatedBy: sp.CreatedBy}
-		p.spec = spec(sp.PolicySpec)
+		p.Spec = Spec(sp.PolicySpec)
 		p.CreatedAt, p.UpdatedAt = now, now
 		if err := tx.Omit("Domain").Create(&p).Error; err != nil {
 			return err

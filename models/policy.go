@@ -66,6 +66,18 @@ func (s PolicySpec) cel() policy.Spec {
 // says nothing.
 func (s PolicySpec) fallbackMessage() string { return "Fails \u201c" + s.Name + "\u201d." }
 
+// equal reports whether two specs say the same; the enforce-from days are
+// compared as instants, since a database may read them back in another
+// location than they were written in.
+func (s PolicySpec) equal(o PolicySpec) bool {
+	a, b := s.EnforceFrom, o.EnforceFrom
+	s.EnforceFrom, o.EnforceFrom = nil, nil
+	if s != o || (a == nil) != (b == nil) {
+		return false
+	}
+	return a == nil || a.Equal(*b)
+}
+
 // Blocks reports whether the spec blocks activation at now: blocking, and
 // past its enforce-from day if it has one.
 func (s PolicySpec) Blocks(now time.Time) bool {

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"reflect"
 	"time"
 
 	"gorm.io/gorm"
@@ -105,7 +104,7 @@ func (s *Store) ChangePolicy(ctx context.Context, p Principal, id uint, change f
 		if err != nil {
 			return err
 		}
-		if reflect.DeepEqual(spec, pol.PolicySpec) && pol.State == PolicyAdopted {
+		if spec.equal(pol.PolicySpec) && pol.State == PolicyAdopted {
 			return nil // nothing to decide
 		}
 		if !direct {
@@ -137,8 +136,16 @@ func (s *Store) RetirePolicy(ctx context.Context, p Principal, id uint, comment 
 		out.Policy = pol
 		switch pol.State {
 		case PolicyRetired:
+			// Nothing to do, but only for someone who could have done it.
+			if p.ReadOnly || !p.Admin && p.Label() != pol.CreatedBy && !(pol.Scope == ScopeDomain && pol.Domain != nil && p.CanManageProducts(pol.Domain)) &&
+				!(pol.Scope == ScopeGlobal && s.canPropose(tx, p)) {
+				return Errorf(EFORBIDDEN, "You cannot retire %s.", pol.Name)
+			}
 			return nil
 		case PolicyProposed, PolicyRejected:
+			if p.ReadOnly {
+				return Errorf(EFORBIDDEN, "This token may only read.")
+			}
 			if !p.Admin && p.Label() != pol.CreatedBy && (pol.Domain == nil || !p.CanManageProducts(pol.Domain)) {
 				return Errorf(EFORBIDDEN, "Only the proposer or an admin can withdraw %s.", pol.Name)
 			}
@@ -269,8 +276,9 @@ func (s *Store) adopt(tx *gorm.DB, p Principal, pol *Policy, spec PolicySpec, pr
 	v := PolicyVersion{PolicyID: pol.ID, Version: pol.Version, Spec: spec, AdoptedBy: truncate(p.Label(), 299), Direct: direct,
 		Changes: diffFields(before, spec.auditFields()), AdoptedAt: s.now()}
 	if prop != nil {
+		// Adopted by whoever decided: the domains' vote or the admin.
 		v.ProposalID = &prop.ID
-		v.AdoptedBy = prop.ProposedBy
+		v.AdoptedBy = truncate(prop.DecidedBy, 299)
 	}
 	if err := tx.Omit(clause.Associations).Create(&v).Error; err != nil {
 		return err

@@ -40,7 +40,10 @@ func (s *Store) tally(tx *gorm.DB, prop *PolicyProposal) (Tally, error) {
 	if err != nil {
 		return t, err
 	}
-	t.Needed = max(1, int(math.Floor(s.quorum*float64(len(t.Eligible))))+1)
+	// More than the share: the next whole number above quorum × domains.
+	// The epsilon keeps 0.58 × 50 (28.999999999999996 in floating point)
+	// from needing only 29, which is not more than 58%.
+	t.Needed = max(1, int(math.Floor(s.quorum*float64(len(t.Eligible))+1e-9))+1)
 	votes := map[uint]bool{}
 	for _, v := range prop.Votes {
 		votes[v.DomainID] = v.Approve

@@ -115,6 +115,9 @@ func (s *Store) DecideWaiver(ctx context.Context, p Principal, id uint, in Waive
 			return Errorf(ECONFLICT, "This waiver is already %s.", w.State)
 		}
 		now := s.now()
+		if *in.Approve && !w.ExpiresAt.After(now) {
+			return Errorf(ECONFLICT, "This waiver was to end on %s, which has passed; ask for a new one.", w.ExpiresAt.Format(time.DateOnly))
+		}
 		w.State, w.DecidedBy, w.DecidedAt, w.DecisionNote = WaiverRejected, truncate(p.Label(), 299), &now, in.Note
 		if *in.Approve {
 			w.State = WaiverApproved
@@ -144,27 +147,45 @@ func (s *Store) mayDecideWaiver(tx *gorm.DB, p Principal, w *PolicyWaiver) error
 		if w.Policy.Domain == nil || !p.CanManageProducts(w.Policy.Domain) {
 			return Errorf(EFORBIDDEN, "Only an owner of the domain or an admin decides waivers of its policies.")
 		}
-		if p.Label() == w.RequestedBy {
+		if requestedBy(p, w.RequestedBy) {
 			return Errorf(EFORBIDDEN, "Another owner of the domain, or an admin, decides your own request.")
 		}
 		return nil
+	}
+	// Nobody who speaks for the product's domain, as owner or as
+	// representative, approves its exemption from a global policy.
+	if p.Owns(w.Product.Domain) || p.Represents(w.Product.Domain) || requestedBy(p, w.RequestedBy) {
+		return Errorf(EFORBIDDEN, "A waiver of a global policy is decided by an admin or by a representative of another domain than %s.", w.Product.Domain.Name)
 	}
 	var domains []Domain
 	if err := tx.Where("status = ? AND id <> ?", DomainActive, w.Product.DomainID).Find(&domains).Error; err != nil {
 		return err
 	}
 	for i := range domains {
-		if p.Represents(&domains[i]) && !p.Owns(w.Product.Domain) {
+		if p.Represents(&domains[i]) {
 			return nil
 		}
 	}
 	return Errorf(EFORBIDDEN, "A waiver of a global policy is decided by an admin or by a representative of another domain than %s.", w.Product.Domain.Name)
 }
 
+// requestedBy reports whether label (an audit label: an email or name,
+// then " (via)" for anything but a session) names p, however p signed in:
+// the same person through an API token is still the one who asked.
+func requestedBy(p Principal, label string) bool {
+	who := label
+	if i := strings.LastIndex(who, " ("); i > 0 && strings.HasSuffix(who, ")") {
+		who = who[:i]
+	}
+	return label == p.Label() || (p.Email != "" && strings.EqualFold(who, p.Email)) || (p.Email == "" && p.Name != "" && who == p.Name)
+}
+
 // PendingWaivers lists requested waivers and those expiring within days,
 // for the governance page.
 func (s *Store) PendingWaivers(ctx context.Context, days int) (requested, expiring []PolicyWaiver, err error) {
-	tx := s.db.WithContext(ctx).Preload("Policy").Preload("Product").Preload("Product.Domain")
+	// A new session: without it the second query would keep the first's
+	// conditions (GORM chains share their statement).
+	tx := s.db.WithContext(ctx).Preload("Policy").Preload("Product").Preload("Product.Domain").Session(&gorm.Session{})
 	if err := tx.Where("state = ?", WaiverRequested).Order("requested_at").Find(&requested).Error; err != nil {
 		return nil, nil, internal("requested waivers", err)
 	}

@@ -115,7 +115,8 @@ func program(e *cel.Env, part, src string, want *cel.Type, problems Problems) ce
 		return nil
 	}
 	if !ast.OutputType().IsExactType(want) {
-		problems[part] = fmt.Sprintf("The %s must give a %s, but this gives a %s.", part, typeName(want), typeName(ast.OutputType()))
+		line, col := start(src)
+		problems[part] = fmt.Sprintf("line %d, column %d: The %s must give %s, but this gives %s.", line, col, part, typeName(want), typeName(ast.OutputType()))
 		return nil
 	}
 	prg, err := e.Program(ast, cel.CostLimit(CostLimit), cel.InterruptCheckFrequency(100))
@@ -142,12 +143,34 @@ func describeIssues(iss *cel.Issues) string {
 	return strings.Join(msgs, "; ")
 }
 
+// start is the 1-based line and column where the expression in src
+// begins, for problems of the whole expression (such as its type).
+func start(src string) (line, col int) {
+	line, col = 1, 1
+	for _, r := range src {
+		switch r {
+		case '\n':
+			line, col = line+1, 1
+		case ' ', '\t', '\r':
+			col++
+		default:
+			return line, col
+		}
+	}
+	return line, col
+}
+
+// typeName names a CEL type with its article, for problems.
 func typeName(t *cel.Type) string {
 	switch {
 	case t.IsExactType(cel.BoolType):
 		return "true or false"
 	case t.IsExactType(cel.StringType):
-		return "string"
+		return "a string"
 	}
-	return t.String()
+	name := t.String()
+	if strings.IndexAny(name, "aeiou") == 0 {
+		return "an " + name
+	}
+	return "a " + name
 }

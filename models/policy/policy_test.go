@@ -71,9 +71,9 @@ func TestCompileProblems(t *testing.T) {
 	}{
 		{Spec{Rule: "product.descriptoin != ''"}, "rule", "line 1, column 8: undefined field 'descriptoin'"},
 		{Spec{Rule: "product.owner != ''\n  && produt.name != ''"}, "rule", "line 2, column 6: undeclared reference to 'produt'"},
-		{Spec{Rule: "product.owner"}, "rule", "The rule must give a true or false, but this gives a string."},
+		{Spec{Rule: "product.owner"}, "rule", "line 1, column 1: The rule must give true or false, but this gives a string."},
 		{Spec{Rule: "true", Condition: "product.status = 'active'"}, "condition", "line 1, column 16: Syntax error"},
-		{Spec{Rule: "true", Message: "size(product.tags)"}, "message", "The message must give a string, but this gives a int."},
+		{Spec{Rule: "true", Message: "size(product.tags)"}, "message", "line 1, column 1: The message must give a string, but this gives an int."},
 		{Spec{Rule: " "}, "rule", "Write the rule"},
 	}
 	for _, tc := range cases {
