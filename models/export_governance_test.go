@@ -53,7 +53,11 @@ func (s *Store) EvaluatePoliciesInGo(ctx context.Context, twins map[string]GoPol
 			}
 			byProduct[sub.id] = js
 		}
-		_, err = storeJudgements(tx, subjects, byProduct, ev.now)
+		existing, err := loadResults(tx, subjects, len(subjects)*len(ev.policies))
+		if err != nil {
+			return err
+		}
+		_, err = storeJudgements(tx, subjects, byProduct, existing, ev.now)
 		return err
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/meshport/meshport/models"
 	"github.com/meshport/meshport/models/policy"
+	"github.com/meshport/meshport/models/seed"
 	"github.com/meshport/meshport/models/storetest"
 )
 
@@ -79,7 +81,9 @@ var starterTwins = map[string]models.GoPolicy{
 	"no-gone-ports": {Holds: func(p *facts, _ *policy.Domain, _ time.Time) bool {
 		return !slices.ContainsFunc(p.OutputPorts, func(o policy.Port) bool { return o.Gone })
 	}},
-	"read-in-90-days": {Applies: func(p *facts, _ *policy.Domain, _ time.Time) bool { return p.Status == models.StatusActive && p.Health.UsageKnown },
+	"read-in-90-days": {Applies: func(p *facts, _ *policy.Domain, _ time.Time) bool {
+		return p.Status == models.StatusActive && p.Health.UsageKnown
+	},
 		Holds: func(p *facts, _ *policy.Domain, _ time.Time) bool { return p.Health.UnreadFor < 2160*time.Hour }},
 	"not-stale-2x": {Applies: hasSLA, Holds: func(p *facts, _ *policy.Domain, _ time.Time) bool { return p.Health.StaleFor <= p.FreshnessSLA }},
 }
@@ -238,4 +242,65 @@ func mapsEqual(a, b map[string]int64) bool {
 		}
 	}
 	return true
+}
+
+// BenchmarkProductSaveWithPolicies is one product save (a description
+// change of an active product, judged inside its transaction) with no
+// policy and with 20 in force, among 10,000 products. It reports the p50
+// and p99 of the saves it timed.
+func BenchmarkProductSaveWithPolicies(b *testing.B) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		for _, n := range []int{0, 20} {
+			b.Run(dialect+"/"+map[int]string{0: "none", 20: "20-policies"}[n], func(b *testing.B) {
+				var s *models.Store
+				if dialect == "sqlite" {
+					s = storetest.SQLite(b)
+				} else {
+					s = storetest.Postgres(b)
+				}
+				if n == 0 {
+					if err := s.DB().Exec("DELETE FROM policies").Error; err != nil {
+						b.Fatal(err)
+					}
+				} else {
+					for _, p := range benchPolicies {
+						in := p.in
+						in.Name, in.Scope, in.Severity, in.State = "Bench "+in.Key, models.ScopeGlobal, models.SeverityWarning, models.PolicyAdopted
+						if _, err := s.CreatePolicy(ctx, storetest.Admin(), in); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				if err := seed.Bulk(ctx, s, 50, 10000); err != nil {
+					b.Fatal(err)
+				}
+				if err := s.EvaluatePolicies(ctx); err != nil {
+					b.Fatal(err)
+				}
+				prod, err := s.CreateProduct(ctx, storetest.Admin(), models.ProductInput{Name: "Saved often", Domain: "domain-1", Owner: "team-1",
+					Description: "A product saved again and again by the benchmark, long enough.", Status: models.StatusActive,
+					Classification: models.ClassInternal, Tags: []string{"bench"}, FreshnessSLA: "24h"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var took []time.Duration
+				i := 0
+				for b.Loop() {
+					i++
+					start := time.Now()
+					_, err := s.PatchProduct(ctx, storetest.Admin(), "domain-1", prod.Slug, func(in *models.ProductInput) error {
+						in.Description = "A product saved again and again by the benchmark, version " + strconv.Itoa(i) + "."
+						return nil
+					})
+					took = append(took, time.Since(start))
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				slices.Sort(took)
+				b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+			})
+		}
+	}
 }

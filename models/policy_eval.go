@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/meshport/meshport/models/policy"
@@ -85,6 +87,7 @@ type evaluator struct {
 	domains  map[uint]*policy.Domain
 	waivers  map[resultKey]*PolicyWaiver
 	spent    map[uint]time.Duration // per policy, this run
+	budget   time.Duration          // what spent may reach before a policy is stopped
 }
 
 type resultKey struct{ policy, product uint }
@@ -103,7 +106,7 @@ func (ev *evaluator) judge(sub *policySubject) []judgement {
 			j.outcome, j.message = string(policy.Error), "Its facts could not be bound: "+err.Error()
 		case lp.problem != "":
 			j.outcome, j.message = string(policy.Error), lp.problem
-		case ev.spent[lp.ID] > policyBudget:
+		case ev.spent[lp.ID] > ev.budget:
 			j.outcome, j.message = string(policy.Error), fmt.Sprintf("Not evaluated: the policy took more than %v over this run and was stopped.", policyBudget)
 		default:
 			start := time.Now()
@@ -180,7 +183,7 @@ func (s *Store) newEvaluator(ctx context.Context, tx *gorm.DB, productIDs []uint
 		return nil, err
 	}
 	ev := &evaluator{ctx: ctx, now: s.now(), policies: pols, domains: map[uint]*policy.Domain{},
-		waivers: map[resultKey]*PolicyWaiver{}, spent: map[uint]time.Duration{}}
+		waivers: map[resultKey]*PolicyWaiver{}, spent: map[uint]time.Duration{}, budget: policyBudget}
 	var domains []Domain
 	if err := tx.Find(&domains).Error; err != nil {
 		return nil, err
@@ -222,12 +225,46 @@ func (s *Store) evaluatePolicies(ctx context.Context, tx *gorm.DB, productIDs []
 	if err != nil {
 		return nil, false, err
 	}
+	byProduct, existing, err := judgeWhileLoading(ev, tx, subjects)
+	if err != nil {
+		return nil, false, err
+	}
+	changed, err := storeJudgements(tx, subjects, byProduct, existing, ev.now)
+	return byProduct, changed, err
+}
+
+// judgeWhileLoading judges the subjects on every core while the stored
+// results are read, which takes as long again; a handful of subjects is
+// judged in line. Each worker gets its share of the per-policy budget.
+func judgeWhileLoading(ev *evaluator, tx *gorm.DB, subjects []policySubject) (map[uint][]judgement, storedResults, error) {
+	expected := len(subjects) * len(ev.policies)
+	if len(subjects) < 200 {
+		byProduct := make(map[uint][]judgement, len(subjects))
+		for i := range subjects {
+			byProduct[subjects[i].id] = ev.judge(&subjects[i])
+		}
+		existing, err := loadResults(tx, subjects, expected)
+		return byProduct, existing, err
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	parts := make([][]judgement, len(subjects)) // by subject index: no shared map
+	var wg sync.WaitGroup
+	for w := range workers {
+		worker := *ev // shares the read-only policies, domains and waivers
+		worker.spent, worker.budget = map[uint]time.Duration{}, ev.budget/time.Duration(workers)
+		wg.Go(func() {
+			for i := w; i < len(subjects); i += workers {
+				parts[i] = worker.judge(&subjects[i])
+			}
+		})
+	}
+	existing, err := loadResults(tx, subjects, expected)
+	wg.Wait()
 	byProduct := make(map[uint][]judgement, len(subjects))
 	for i := range subjects {
-		byProduct[subjects[i].id] = ev.judge(&subjects[i])
+		byProduct[subjects[i].id] = parts[i]
 	}
-	changed, err := storeJudgements(tx, subjects, byProduct, ev.now)
-	return byProduct, changed, err
+	return byProduct, existing, err
 }
 
 // EvaluatePolicies re-evaluates every product (the schedule, start-up):
@@ -290,11 +327,7 @@ func (s *Store) judgeSave(tx *gorm.DB, prod *Product) error {
 // storeJudgements writes the results that changed for subjects, an event
 // for each changed outcome, drops results of policies no longer in force
 // for them, and updates their scores and levels.
-func storeJudgements(tx *gorm.DB, subjects []policySubject, byProduct map[uint][]judgement, now time.Time) (bool, error) {
-	existing, err := loadResults(tx, subjects)
-	if err != nil {
-		return false, err
-	}
+func storeJudgements(tx *gorm.DB, subjects []policySubject, byProduct map[uint][]judgement, existing storedResults, now time.Time) (bool, error) {
 	var upserts []PolicyResult
 	var events []PolicyResultEvent
 	var stale []resultKey
@@ -417,8 +450,14 @@ func indexOf(set []string, v string) int {
 	return -1
 }
 
+// storedResult is what a re-evaluation compares of a stored result.
+type storedResult struct {
+	Outcome, Message string
+	WaiverID         *uint
+}
+
 type storedResults struct {
-	results map[resultKey]PolicyResult
+	results map[resultKey]storedResult
 	// byProduct lists each product's stored policies, so finding the
 	// stale ones is not a scan of every result per product.
 	byProduct map[uint][]uint
@@ -427,8 +466,9 @@ type storedResults struct {
 }
 
 // loadResults reads the stored results and scores of subjects.
-func loadResults(tx *gorm.DB, subjects []policySubject) (storedResults, error) {
-	out := storedResults{results: map[resultKey]PolicyResult{}, byProduct: map[uint][]uint{}, scores: map[uint]*int{}, levels: map[uint]string{}}
+func loadResults(tx *gorm.DB, subjects []policySubject, expected int) (storedResults, error) {
+	out := storedResults{results: make(map[resultKey]storedResult, expected), byProduct: make(map[uint][]uint, len(subjects)),
+		scores: make(map[uint]*int, len(subjects)), levels: make(map[uint]string, len(subjects))}
 	ids := make([]uint, len(subjects))
 	for i, sub := range subjects {
 		ids[i] = sub.id
@@ -446,18 +486,24 @@ func loadResults(tx *gorm.DB, subjects []policySubject) (storedResults, error) {
 		return out, err
 	}
 	defer rows.Close()
+	var outcome, message sql.RawBytes // copied below: most are one of five outcomes and empty
 	for rows.Next() {
-		var r PolicyResult
+		var key resultKey
+		var r storedResult
 		var waiver sql.NullInt64
-		if err := rows.Scan(&r.PolicyID, &r.ProductID, &r.Outcome, &r.Message, &waiver); err != nil {
+		if err := rows.Scan(&key.policy, &key.product, &outcome, &message, &waiver); err != nil {
 			return out, err
+		}
+		r.Outcome = internOutcome(outcome)
+		if len(message) > 0 {
+			r.Message = string(message)
 		}
 		if waiver.Valid {
 			id := uint(waiver.Int64)
 			r.WaiverID = &id
 		}
-		out.results[resultKey{r.PolicyID, r.ProductID}] = r
-		out.byProduct[r.ProductID] = append(out.byProduct[r.ProductID], r.PolicyID)
+		out.results[key] = r
+		out.byProduct[key.product] = append(out.byProduct[key.product], key.policy)
 	}
 	if err := rows.Err(); err != nil {
 		return out, err
@@ -485,6 +531,17 @@ func loadResults(tx *gorm.DB, subjects []policySubject) (storedResults, error) {
 		out.levels[id] = level
 	}
 	return out, srows.Err()
+}
+
+// internOutcome returns the outcome as one of the shared constants, so
+// reading 200,000 results does not allocate 200,000 strings.
+func internOutcome(b []byte) string {
+	for _, o := range []policy.Outcome{policy.Pass, policy.Fail, policy.Error, policy.Waived, policy.NotApplicable} {
+		if string(b) == string(o) {
+			return string(o)
+		}
+	}
+	return string(b)
 }
 
 func intPtrEqual(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }

@@ -34,6 +34,9 @@ type Problems map[string]string
 // Compiled is a spec ready to evaluate; it is safe for concurrent use.
 type Compiled struct {
 	condition, rule, message cel.Program
+	// conditionText keys the condition's result in Vars: many policies
+	// share one condition (product.status == 'active').
+	conditionText string
 }
 
 var (
@@ -92,6 +95,7 @@ func Compile(s Spec) (*Compiled, Problems) {
 	}
 	if strings.TrimSpace(s.Condition) != "" {
 		c.condition = program(e, "condition", s.Condition, cel.BoolType, problems)
+		c.conditionText = strings.TrimSpace(s.Condition)
 	}
 	if strings.TrimSpace(s.Message) != "" {
 		c.message = program(e, "message", s.Message, cel.StringType, problems)

@@ -31,8 +31,12 @@ type Result struct {
 }
 
 // Vars is one product's variables, built once and shared by every policy
-// evaluated on it.
-type Vars struct{ act interpreter.Activation }
+// evaluated on it, with the conditions already decided for it (a Vars
+// belongs to one goroutine).
+type Vars struct {
+	act   interpreter.Activation
+	conds map[string]bool
+}
 
 // NewVars binds product, domain and now.
 func NewVars(in Input, now time.Time) (*Vars, error) {
@@ -49,9 +53,16 @@ func NewVars(in Input, now time.Time) (*Vars, error) {
 // a failure when the spec has none or its message fails.
 func (c *Compiled) Eval(ctx context.Context, v *Vars, fallback string) Result {
 	if c.condition != nil {
-		applies, err := evalBool(ctx, c.condition, v)
-		if err != nil {
-			return Result{Outcome: Error, Message: "The condition failed: " + describe(err)}
+		applies, known := v.conds[c.conditionText]
+		if !known {
+			var err error
+			if applies, err = evalBool(ctx, c.condition, v); err != nil {
+				return Result{Outcome: Error, Message: "The condition failed: " + describe(err)}
+			}
+			if v.conds == nil {
+				v.conds = make(map[string]bool, 4)
+			}
+			v.conds[c.conditionText] = applies
 		}
 		if !applies {
 			return Result{Outcome: NotApplicable}
