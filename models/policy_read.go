@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/meshport/meshport/models/policy"
@@ -295,23 +294,4 @@ func (s *Store) ProductScorecard(ctx context.Context, prod *Product) (*Scorecard
 		sc.Policies[n.ID] = n.Name
 	}
 	return sc, nil
-}
-
-// OwnerFailures lists the failing results of products whose owner is one
-// of owners (emails or groups), newest first, for ownership reports.
-func (s *Store) OwnerFailures(ctx context.Context, owners []string) ([]ResultView, error) {
-	if len(owners) == 0 {
-		return nil, nil
-	}
-	out, err := s.resultViews(ctx, "r.outcome IN ('fail', 'error') AND lower(p.owner) IN ?", lowerAll(owners))
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.After(out[j].Since) })
-	return out, err
-}
-
-func lowerAll(in []string) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		out[i] = strings.ToLower(s)
-	}
-	return out
 }

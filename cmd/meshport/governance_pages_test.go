@@ -318,7 +318,7 @@ func TestWaiverRequestAndDecisionInPages(t *testing.T) {
 	}
 	ada := app.signedIn(t, "ada")
 	page := ada.get("/products/checkout/payments")
-	if page.Doc.Find(`form[action="/waivers/` + wid + `/decide"]`).Length() != 1 {
+	if page.Doc.Find(`form[action="/waivers/`+wid+`/decide"]`).Length() != 1 {
 		t.Error("the admin is not offered the decision")
 	}
 	if res, _ := ada.post("/waivers/"+wid+"/decide", url.Values{"approve": {"true"}, "note": {"ok for a month"}}); res.StatusCode != http.StatusSeeOther {
