@@ -55,10 +55,13 @@ const (
 	AssetFileDataset      AssetKind = "file dataset"
 )
 
-// Column is one column of a table or view.
+// Column is one column of a table or view, as the database reports it.
+// Nullable is nil where the crawl did not say (assets crawled before it
+// recorded nullability, file datasets), so contract drift never guesses.
 type Column struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Nullable *bool  `json:"nullable,omitempty"`
 }
 
 // ObservedAsset is one asset as seen by one crawl: identity, size and the raw
