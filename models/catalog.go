@@ -25,6 +25,9 @@ type catalogSnapshot struct {
 	// a scan of 10,000 stays in the CPU cache.
 	entries []catalogEntry
 	counts  map[uint]map[string]int64
+	// compliance is each domain's mean policy score, rounded half up (the
+	// domain list and the dashboard show it on every request).
+	compliance map[uint]*int
 	// matches remembers the positions matching recent filters, so paging
 	// through a result or reloading a shared address does not scan again.
 	matchesMu sync.Mutex
@@ -162,6 +165,7 @@ func (s *Store) loadCatalog(ctx context.Context) (*catalogSnapshot, int64, error
 		snap.counts[p.DomainID][p.Status]++
 		snap.entries[i] = catalogEntry{domainID: uint32(p.DomainID), status: code(p.Status, statuses), class: code(p.Classification, classes), search: p.SearchText}
 	}
+	snap.compliance = domainCompliance(snap.products)
 	snap.matches = map[ProductFilter][]int32{}
 	return snap, version, nil
 }
@@ -285,4 +289,25 @@ func (s *Store) loadProducts(ctx context.Context) ([]Product, error) {
 		products = append(products, p)
 	}
 	return products, rows.Err()
+}
+
+// domainCompliance is the mean policy score of each domain's scored
+// products, rounded half up; a domain with none has no entry.
+func domainCompliance(products []Product) map[uint]*int {
+	type scoreSum struct{ sum, n int64 }
+	sums := map[uint]scoreSum{}
+	for i := range products {
+		if p := &products[i]; p.PolicyScore != nil {
+			sc := sums[p.DomainID]
+			sc.sum += int64(*p.PolicyScore)
+			sc.n++
+			sums[p.DomainID] = sc
+		}
+	}
+	out := make(map[uint]*int, len(sums))
+	for id, sc := range sums {
+		mean := int((sc.sum*2 + sc.n) / (sc.n * 2))
+		out[id] = &mean
+	}
+	return out
 }

@@ -25,26 +25,13 @@ func (s *Store) ListDomains(ctx context.Context) ([]DomainSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	type scoreSum struct{ sum, n int64 }
-	scores := make(map[uint]scoreSum, len(snap.domains))
-	for i := range snap.products {
-		if p := &snap.products[i]; p.PolicyScore != nil {
-			sc := scores[p.DomainID]
-			sc.sum += int64(*p.PolicyScore)
-			sc.n++
-			scores[p.DomainID] = sc
-		}
-	}
 	out := make([]DomainSummary, len(snap.domains))
 	for i, d := range snap.domains {
 		out[i] = DomainSummary{Domain: d, ProductsByStat: snap.counts[d.ID]}
 		for _, n := range snap.counts[d.ID] {
 			out[i].Products += n
 		}
-		if sc := scores[d.ID]; sc.n > 0 {
-			mean := int((sc.sum*2 + sc.n) / (sc.n * 2)) // rounded half up
-			out[i].Compliance = &mean
-		}
+		out[i].Compliance = snap.compliance[d.ID]
 	}
 	return out, nil
 }

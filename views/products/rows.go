@@ -20,6 +20,7 @@ import (
 func resultRows(items []models.Product, now time.Time) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		b := &stickyWriter{w: w}
+		statuses, classes := models.Statuses(), models.Classifications()
 		for i := range items {
 			p := &items[i]
 			b.WriteString(`<tr><td><a href="`)
@@ -42,9 +43,9 @@ func resultRows(items []models.Product, now time.Time) templ.Component {
 			b.WriteString(`</td><td>`)
 			b.WriteString(templ.EscapeString(p.Owner))
 			b.WriteString(`</td><td>`)
-			writeBadge(b, p.Status, models.Statuses())
+			writeBadge(b, p.Status, statuses)
 			b.WriteString(`</td><td>`)
-			writeBadge(b, p.Classification, models.Classifications())
+			writeBadge(b, p.Classification, classes)
 			b.WriteString(`</td><td class="health">`)
 			writeHealth(b, p, now)
 			b.WriteString(`</td><td>`)
@@ -61,9 +62,21 @@ func writeScore(b *stickyWriter, score *int, level string) {
 		b.WriteString(`<span class="muted small">no policies</span>`)
 		return
 	}
-	b.WriteString(`<span class="badge badge-score-` + views.ScoreBand(*score) + `" title="share of policies passed">` + strconv.Itoa(*score) + `%</span>`)
+	// Written in pieces: concatenating them cost an allocation per row.
+	var digits [20]byte
+	b.WriteString(`<span class="badge badge-score-`)
+	b.WriteString(views.ScoreBand(*score))
+	b.WriteString(`" title="share of policies passed">`)
+	b.WriteString(string(strconv.AppendInt(digits[:0], int64(*score), 10)))
+	b.WriteString(`%</span>`)
 	if level != "" {
-		b.WriteString(` <span class="badge badge-level-` + templ.EscapeString(level) + `">` + templ.EscapeString(level) + `</span>`)
+		// Levels are the store's own words (bronze, silver, gold).
+		lv := templ.EscapeString(level)
+		b.WriteString(` <span class="badge badge-level-`)
+		b.WriteString(lv)
+		b.WriteString(`">`)
+		b.WriteString(lv)
+		b.WriteString(`</span>`)
 	}
 }
 
