@@ -12,6 +12,11 @@ func freshnessNote(col, problem string) string {
 	return fmt.Sprintf("freshness column %q %s", col, problem)
 }
 
+// nullable is the Column.Nullable for a column that may (true) or may not
+// hold NULL: a pointer of its own, so nobody changing one column's changes
+// another's.
+func nullable(yes bool) *bool { return &yes }
+
 // Connector reads one source.
 type Connector interface {
 	// Test connects and says what it can see.

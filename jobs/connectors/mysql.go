@@ -472,19 +472,28 @@ func (c *mysqlConnector) columns(ctx context.Context, m *mysqlSession, assets []
 		byKey[[2]string{assets[i].Schema, assets[i].Name}] = &assets[i]
 	}
 	cond, args := c.schemaCond("TABLE_SCHEMA")
-	rows, err := m.tx.QueryContext(ctx, `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE
+	// IS_NULLABLE is YES or NO, for views too (derived from the columns and
+	// expressions they select).
+	rows, err := m.tx.QueryContext(ctx, `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE
 		FROM information_schema.COLUMNS WHERE `+cond+` ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`, args...)
 	if err != nil {
 		return c.fail(err, false)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var schema, table, name, typ string
-		if err := rows.Scan(&schema, &table, &name, &typ); err != nil {
+		var schema, table, name, typ, isNullable string
+		if err := rows.Scan(&schema, &table, &name, &typ, &isNullable); err != nil {
 			return c.fail(err, false)
 		}
 		if o := byKey[[2]string{schema, table}]; o != nil {
-			o.Columns = append(o.Columns, models.Column{Name: name, Type: typ})
+			col := models.Column{Name: name, Type: typ}
+			switch strings.ToUpper(isNullable) {
+			case "YES":
+				col.Nullable = nullable(true)
+			case "NO":
+				col.Nullable = nullable(false)
+			}
+			o.Columns = append(o.Columns, col)
 		}
 	}
 	if err := rows.Err(); err != nil {

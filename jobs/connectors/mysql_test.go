@@ -187,7 +187,7 @@ func (s *mysqlServer) info(t *testing.T, db string) map[string]mysqlInfo {
 
 func (s *mysqlServer) columns(t *testing.T, db, table string) []models.Column {
 	t.Helper()
-	rows, err := s.admin.Query(`SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS
+	rows, err := s.admin.Query(`SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE = 'YES' FROM information_schema.COLUMNS
 		WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`, db, table)
 	if err != nil {
 		t.Fatal(err)
@@ -196,9 +196,11 @@ func (s *mysqlServer) columns(t *testing.T, db, table string) []models.Column {
 	var out []models.Column
 	for rows.Next() {
 		var c models.Column
-		if err := rows.Scan(&c.Name, &c.Type); err != nil {
+		var null bool
+		if err := rows.Scan(&c.Name, &c.Type, &null); err != nil {
 			t.Fatal(err)
 		}
+		c.Nullable = &null
 		out = append(out, c)
 	}
 	return out
@@ -322,6 +324,19 @@ func TestMySQLCrawl(t *testing.T) {
 	}
 	if names := byName["orders"].Columns; len(names) != 4 || names[0].Name != "id" || names[3].Name != "updated_at" || names[2].Type != "decimal(10,2)" {
 		t.Errorf("orders columns %v", names)
+	}
+	// The primary key is NOT NULL, the rest nullable; the view's columns
+	// follow the table's.
+	for _, name := range []string{"orders", "big_orders"} {
+		want := []models.Column{{Name: "id", Type: "int(11)", Nullable: notNull}, {Name: "customer", Type: "varchar(40)", Nullable: isNullable},
+			{Name: "amount", Type: "decimal(10,2)", Nullable: isNullable}, {Name: "updated_at", Type: "datetime(3)", Nullable: isNullable}}
+		got := byName[name].Columns
+		if len(got) > 0 && got[0].Type == "int" { // MySQL 8.0.19+ drops the display width
+			want[0].Type = "int"
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s columns %s, want %s", name, colsText(got), colsText(want))
+		}
 	}
 	for name, want := range map[string]*time.Time{
 		"orders":         ptrTime(time.Date(2024, 5, 6, 7, 7, 9, 123e6, time.UTC)), // the latest is i = 1

@@ -291,12 +291,12 @@ type pgInfo struct {
 	epoch       string
 }
 
-// begin opens the read-only transaction every query runs in, with the
-// statement and lock timeouts set for it alone, and reads the server facts.
-func (c *pgConnector) begin(ctx context.Context, conn *pgx.Conn) (pgx.Tx, *pgInfo, error) {
+// beginReadOnly opens a read-only transaction with the statement and lock
+// timeouts set for it alone (SET LOCAL).
+func (c *pgConnector) beginReadOnly(ctx context.Context, conn *pgx.Conn) (pgx.Tx, error) {
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
 	if err != nil {
-		return nil, nil, c.queryError(ctx, err, "")
+		return nil, c.queryError(ctx, err, "")
 	}
 	st := c.s.StatementTimeout
 	lt := st
@@ -313,7 +313,17 @@ func (c *pgConnector) begin(ctx context.Context, conn *pgx.Conn) (pgx.Tx, *pgInf
 	if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)`,
 		ms(st), ms(lt)); err != nil {
 		_ = tx.Rollback(ctx)
-		return nil, nil, c.queryError(ctx, err, "")
+		return nil, c.queryError(ctx, err, "")
+	}
+	return tx, nil
+}
+
+// begin opens the read-only transaction every query runs in, with the
+// statement and lock timeouts set for it alone, and reads the server facts.
+func (c *pgConnector) begin(ctx context.Context, conn *pgx.Conn) (pgx.Tx, *pgInfo, error) {
+	tx, err := c.beginReadOnly(ctx, conn)
+	if err != nil {
+		return nil, nil, err
 	}
 	var info pgInfo
 	var version string
@@ -458,7 +468,10 @@ func pgRelationsQuery(versionNum int) string {
 }
 
 // pgColumnsQuery reads the columns of the given relations in one query.
-const pgColumnsQuery = `SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.atttypid
+// attnotnull is what NOT NULL (and a primary key) set on the column; views
+// and materialized views never have it, so their columns' nullability is
+// left unknown rather than reported as nullable.
+const pgColumnsQuery = `SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnotnull
 	FROM pg_attribute a
 	WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 	ORDER BY a.attrelid, a.attnum`
@@ -584,8 +597,9 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*mo
 		var (
 			rel, typ   uint32
 			name, fmtd string
+			notNull    bool
 		)
-		if err := rows.Scan(&rel, &name, &fmtd, &typ); err != nil {
+		if err := rows.Scan(&rel, &name, &fmtd, &typ, &notNull); err != nil {
 			rows.Close()
 			return nil, c.queryError(ctx, err, "pg_attribute")
 		}
@@ -593,7 +607,11 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*mo
 		if !ok {
 			continue
 		}
-		snap.Assets[i].Columns = append(snap.Assets[i].Columns, models.Column{Name: name, Type: fmtd})
+		col := models.Column{Name: name, Type: fmtd}
+		if k := snap.Assets[i].Kind; k != models.AssetView && k != models.AssetMaterializedView {
+			col.Nullable = nullable(!notNull)
+		}
+		snap.Assets[i].Columns = append(snap.Assets[i].Columns, col)
 		if colTypes[i] == nil {
 			colTypes[i] = map[string]uint32{}
 		}

@@ -376,13 +376,14 @@ func TestPostgresPagila(t *testing.T) {
 	if o := a["public.actor"]; o.Inserts == nil || *o.Inserts != 200 || o.RowEstimate == nil || *o.RowEstimate != 200 {
 		t.Errorf("actor: inserts %s, rows %s; want 200 and 200", pgI64(o.Inserts), pgI64(o.RowEstimate))
 	}
-	wantCols := []models.Column{{Name: "actor_id", Type: "integer"}, {Name: "first_name", Type: "text"}, {Name: "last_name", Type: "text"},
-		{Name: "last_update", Type: "timestamp with time zone"}}
+	wantCols := []models.Column{{Name: "actor_id", Type: "integer", Nullable: notNull}, {Name: "first_name", Type: "text", Nullable: notNull},
+		{Name: "last_name", Type: "text", Nullable: notNull}, {Name: "last_update", Type: "timestamp with time zone", Nullable: notNull}}
 	if got := a["public.actor"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("actor columns: %v, want %v", got, wantCols)
 	}
-	wantCols = []models.Column{{Name: "payment_id", Type: "integer"}, {Name: "customer_id", Type: "integer"}, {Name: "staff_id", Type: "integer"},
-		{Name: "rental_id", Type: "integer"}, {Name: "amount", Type: "numeric(5,2)"}, {Name: "payment_date", Type: "timestamp with time zone"}}
+	wantCols = []models.Column{{Name: "payment_id", Type: "integer", Nullable: notNull}, {Name: "customer_id", Type: "integer", Nullable: notNull},
+		{Name: "staff_id", Type: "integer", Nullable: notNull}, {Name: "rental_id", Type: "integer", Nullable: notNull},
+		{Name: "amount", Type: "numeric(5,2)", Nullable: notNull}, {Name: "payment_date", Type: "timestamp with time zone", Nullable: notNull}}
 	if got := a["public.payment_p2022_03"].Columns; !reflect.DeepEqual(got, wantCols) {
 		t.Errorf("payment_p2022_03 columns: %v, want %v", got, wantCols)
 	}
@@ -545,9 +546,26 @@ func TestPostgresCountersAndFreshness(t *testing.T) {
 	if b.Schema != "Sales Data" || b.Name != "Bestellungen Ü" || b.Kind != models.AssetTable {
 		t.Errorf("Bestellungen Ü: %+v", b)
 	}
-	wantCols := []models.Column{{Name: "id", Type: "integer"}, {Name: "created_at", Type: "timestamp with time zone"}, {Name: "amount", Type: "numeric(10,2)"}}
+	wantCols := []models.Column{{Name: "id", Type: "integer", Nullable: notNull}, {Name: "created_at", Type: "timestamp with time zone", Nullable: notNull},
+		{Name: "amount", Type: "numeric(10,2)", Nullable: isNullable}}
 	if !reflect.DeepEqual(b.Columns, wantCols) {
-		t.Errorf("Bestellungen Ü columns %v, want %v", b.Columns, wantCols)
+		t.Errorf("Bestellungen Ü columns %s, want %s", colsText(b.Columns), colsText(wantCols))
+	}
+	// A view's and a materialized view's columns: nullability unknown
+	// (PostgreSQL keeps no NOT NULL for them).
+	for _, key := range []string{"Sales Data.Große Bestellungen", "public.daily"} {
+		for _, col := range a[key].Columns {
+			if col.Nullable != nil {
+				t.Errorf("%s.%s nullable %v, want unknown", key, col.Name, *col.Nullable)
+			}
+		}
+	}
+	// Partitions and the partitioned table: as declared (at NOT NULL).
+	for _, key := range []string{"public.events", "public.events_2023"} {
+		want := []models.Column{{Name: "id", Type: "bigint", Nullable: isNullable}, {Name: "at", Type: "date", Nullable: notNull}, {Name: "note", Type: "text", Nullable: isNullable}}
+		if got := a[key].Columns; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s columns %s, want %s", key, colsText(got), colsText(want))
+		}
 	}
 	if b.RowEstimate == nil || *b.RowEstimate != 2 || b.SizeBytes == nil || *b.SizeBytes == 0 {
 		t.Errorf("Bestellungen Ü: rows %s, size %s", pgI64(b.RowEstimate), pgI64(b.SizeBytes))

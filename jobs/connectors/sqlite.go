@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -192,16 +193,27 @@ func (c *sqliteConnector) objects(ctx context.Context, m *sqliteSession) ([]sqli
 	return out, nil
 }
 
+// sqliteWithoutRowid finds WITHOUT ROWID among the table options after the
+// column list's closing parenthesis ("...) WITHOUT ROWID, STRICT").
+var sqliteWithoutRowid = regexp.MustCompile(`(?is)\)[\s,A-Z]*\bWITHOUT\s+ROWID\b[\s,A-Z]*;?\s*$`)
+
+// sqliteTableFlags are what a table's CREATE statement says beyond its
+// columns.
+type sqliteTableFlags struct {
+	virtual, withoutRowid bool
+}
+
 // assets lists the tables and views the settings select.
-func (c *sqliteConnector) assets(objs []sqliteObject) (assets []models.ObservedAsset, virtual map[string]bool) {
-	virtual = map[string]bool{}
+func (c *sqliteConnector) assets(objs []sqliteObject) (assets []models.ObservedAsset, flags map[string]sqliteTableFlags) {
+	flags = map[string]sqliteTableFlags{}
 	for _, o := range objs {
 		var kind models.AssetKind
 		switch o.typ {
 		case "table":
 			kind = models.AssetTable
-			if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(o.sql)), "CREATE VIRTUAL TABLE") {
-				virtual[o.name] = true
+			flags[o.name] = sqliteTableFlags{
+				virtual:      strings.HasPrefix(strings.ToUpper(strings.TrimSpace(o.sql)), "CREATE VIRTUAL TABLE"),
+				withoutRowid: sqliteWithoutRowid.MatchString(o.sql),
 			}
 		case "view":
 			kind = models.AssetView
@@ -213,7 +225,7 @@ func (c *sqliteConnector) assets(objs []sqliteObject) (assets []models.ObservedA
 			assets = append(assets, a)
 		}
 	}
-	return assets, virtual
+	return assets, flags
 }
 
 // Test opens the file and says what it holds.
@@ -247,7 +259,7 @@ func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) 
 	if err != nil {
 		return nil, err
 	}
-	assets, virtual := c.assets(objs)
+	assets, flags := c.assets(objs)
 	if progress != nil {
 		progress(len(assets))
 	}
@@ -264,14 +276,14 @@ func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) 
 	mtime = mtime.UTC()
 	for i := range assets {
 		o := &assets[i]
-		if err := c.columns(ctx, m, o, virtual[o.Name]); err != nil {
+		if err := c.columns(ctx, m, o, flags[o.Name]); err != nil {
 			return nil, err
 		}
 		if o.Kind == models.AssetTable {
 			if size, ok := sizes[o.Name]; ok {
 				o.SizeBytes = &size
 			}
-			if err := c.count(ctx, m, o, virtual[o.Name]); err != nil {
+			if err := c.count(ctx, m, o, flags[o.Name].virtual); err != nil {
 				return nil, err
 			}
 			t := mtime
@@ -527,21 +539,50 @@ func sqliteVarint(b []byte) (int64, int) {
 	return v, len(b)
 }
 
-func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *models.ObservedAsset, virtual bool) error {
+// columns reads the columns of a table or view with their nullability:
+//
+//   - NOT NULL (notnull = 1) is not nullable;
+//   - a rowid table's INTEGER PRIMARY KEY is the rowid itself and can never
+//     be NULL (inserting NULL picks the next rowid);
+//   - every other primary key column of a rowid table is nullable unless
+//     declared NOT NULL: SQLite, for compatibility with its early versions,
+//     lets them hold NULL (https://sqlite.org/lang_createtable.html);
+//   - the primary key columns of a WITHOUT ROWID table are NOT NULL;
+//   - a view's columns are unknown (nil): SQLite reports notnull = 0 for
+//     all of them, whatever the tables underneath say.
+func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *models.ObservedAsset, flags sqliteTableFlags) error {
 	sctx, cancel := c.stmtCtx(ctx)
 	defer cancel()
-	rows, err := m.tx.QueryContext(sctx, "SELECT name, type FROM pragma_table_info(?, 'main') ORDER BY cid", o.Name)
+	rows, err := m.tx.QueryContext(sctx, "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?, 'main') ORDER BY cid", o.Name)
 	if err == nil {
 		defer rows.Close()
+		var pkCols int
+		rowidAlias := -1
 		for rows.Next() {
 			var col models.Column
-			if err = rows.Scan(&col.Name, &col.Type); err != nil {
+			var notNull bool
+			var pk int
+			if err = rows.Scan(&col.Name, &col.Type, &notNull, &pk); err != nil {
 				break
+			}
+			if o.Kind != models.AssetView {
+				col.Nullable = nullable(!notNull && !(pk > 0 && flags.withoutRowid))
+				if pk > 0 {
+					pkCols++
+					if strings.EqualFold(strings.TrimSpace(col.Type), "INTEGER") && !flags.withoutRowid && !flags.virtual {
+						rowidAlias = len(o.Columns)
+					}
+				}
 			}
 			o.Columns = append(o.Columns, col)
 		}
 		if err == nil {
 			err = rows.Err()
+		}
+		// Only a primary key of one column typed exactly INTEGER is the
+		// rowid ("INTEGER PRIMARY KEY DESC" is a quirk left aside).
+		if err == nil && pkCols == 1 && rowidAlias >= 0 {
+			o.Columns[rowidAlias].Nullable = nullable(false)
 		}
 	}
 	switch {
@@ -549,7 +590,7 @@ func (c *sqliteConnector) columns(ctx context.Context, m *sqliteSession, o *mode
 		return nil
 	case ctx.Err() != nil:
 		return c.fail(ctx.Err(), m.path)
-	case virtual || o.Kind == models.AssetView:
+	case flags.virtual || o.Kind == models.AssetView:
 		// A view over a table that is gone, or a virtual table whose
 		// module this build lacks: columns unknown, the rest still read.
 		o.Columns = nil

@@ -40,7 +40,7 @@ var sqliteShop = []string{
 	`CREATE INDEX orders_customer ON orders(customer)`,
 	`CREATE TABLE "Bestellungen Ü" ("Nummer" INTEGER, "geändert am" TEXT, "we""ird" BLOB)`,
 	`CREATE TABLE "select" (x)`,
-	`CREATE TABLE empty_one (a INT, changed DATETIME)`,
+	`CREATE TABLE empty_one (a INT NOT NULL, changed DATETIME)`,
 	`CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 100`,
 	`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
 	 INSERT INTO orders SELECT i, 'customer ' || (i % 17), i * 1.5, printf('2024-05-%02d 07:08:09', 1 + i % 6) FROM n`,
@@ -164,16 +164,19 @@ func TestSQLiteCrawl(t *testing.T) {
 		t.Fatalf("assets %q, want %q", keys, wantKeys)
 	}
 	wantCols := map[string][]models.Column{
-		"main.orders":         {{Name: "id", Type: "INTEGER"}, {Name: "customer", Type: "TEXT"}, {Name: "amount", Type: "REAL"}, {Name: "updated_at", Type: "TEXT"}},
-		"main.Bestellungen Ü": {{Name: "Nummer", Type: "INTEGER"}, {Name: "geändert am", Type: "TEXT"}, {Name: `we"ird`, Type: "BLOB"}},
-		"main.select":         {{Name: "x", Type: ""}},
-		"main.empty_one":      {{Name: "a", Type: "INT"}, {Name: "changed", Type: "DATETIME"}},
-		"main.big_orders":     {{Name: "id", Type: "INTEGER"}, {Name: "customer", Type: "TEXT"}, {Name: "amount", Type: "REAL"}, {Name: "updated_at", Type: "TEXT"}},
+		"main.orders": {{Name: "id", Type: "INTEGER", Nullable: notNull}, {Name: "customer", Type: "TEXT", Nullable: isNullable},
+			{Name: "amount", Type: "REAL", Nullable: isNullable}, {Name: "updated_at", Type: "TEXT", Nullable: isNullable}},
+		"main.Bestellungen Ü": {{Name: "Nummer", Type: "INTEGER", Nullable: isNullable}, {Name: "geändert am", Type: "TEXT", Nullable: isNullable},
+			{Name: `we"ird`, Type: "BLOB", Nullable: isNullable}},
+		"main.select":    {{Name: "x", Type: "", Nullable: isNullable}},
+		"main.empty_one": {{Name: "a", Type: "INT", Nullable: notNull}, {Name: "changed", Type: "DATETIME", Nullable: isNullable}},
+		// A view's nullability is unknown.
+		"main.big_orders": {{Name: "id", Type: "INTEGER"}, {Name: "customer", Type: "TEXT"}, {Name: "amount", Type: "REAL"}, {Name: "updated_at", Type: "TEXT"}},
 	}
 	wantRows := map[string]int64{"main.orders": 300, "main.Bestellungen Ü": 3, "main.select": 2, "main.empty_one": 0}
 	for key, o := range got {
 		if !reflect.DeepEqual(o.Columns, wantCols[key]) {
-			t.Errorf("%s columns %v, want %v", key, o.Columns, wantCols[key])
+			t.Errorf("%s columns %s, want %s", key, colsText(o.Columns), colsText(wantCols[key]))
 		}
 		if key == "main.big_orders" {
 			if o.Kind != models.AssetView || o.SizeBytes != nil || o.RowEstimate != nil || o.LastModified != nil {
