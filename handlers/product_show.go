@@ -38,6 +38,17 @@ func (s *Server) renderProduct(c echo.Context, status int, p *models.Product, wa
 			findings = append(findings, *f)
 		}
 	}
+	for _, kind := range []string{models.FindingContractDrift, models.FindingQuality} {
+		fs, err := s.store.ProductFindingsOf(ctx, kind, p.ID)
+		if err != nil {
+			return err
+		}
+		findings = append(findings, fs...)
+	}
+	portContracts, err := s.store.ProductContracts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	card, err := s.productScorecard(c, p, waiver, waiverErrs)
 	if err != nil {
 		return err
@@ -46,5 +57,6 @@ func (s *Server) renderProduct(c echo.Context, status int, p *models.Product, wa
 	return s.render(c, status, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
 		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now, Findings: findings, Scorecard: card,
+		Contracts: portContracts,
 	}))
 }

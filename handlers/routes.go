@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/meshport/meshport/static"
 )
 
@@ -61,6 +62,21 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	pages.POST("/products/:domain/:product/delete", s.productDelete)
 	pages.POST("/products/:domain/:product/waivers", s.waiverRequest)
 	pages.POST("/waivers/:id/decide", s.waiverDecide)
+
+	contract := pages.Group("/products/:domain/:product/ports/:port/contract")
+	contract.GET("", s.contractShow)
+	contract.GET(".yaml", s.contractExportYAML)
+	contract.GET(".json", s.contractExportJSON)
+	contract.GET("/edit", s.contractEdit)
+	contract.GET("/column-row", s.contractColumnRow)
+	contract.POST("", s.contractSave)
+	contract.POST("/validate", s.contractValidate)
+	contract.POST("/generate", s.contractGenerate)
+	contract.POST("/upload", s.contractUpload, contractBodyLimit)
+	contract.POST("/checks", s.contractChecksRun)
+	contract.POST("/delete", s.contractDelete)
+	contract.POST("/watch", s.contractWatch)
+	contract.GET("/versions/:version", s.contractVersion)
 
 	pages.GET("/governance", s.governance)
 	pages.GET("/governance/policies/new", s.policyNew)
@@ -131,6 +147,14 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.GET("/products/:domain/:product/waivers", s.apiWaiverList)
 	api.POST("/products/:domain/:product/waivers", s.apiWaiverCreate)
 	api.POST("/products/:domain/:product/waivers/:id/decision", s.apiWaiverDecide)
+	api.GET("/products/:domain/:product/odps", s.apiProductODPS)
+	api.POST("/odps", s.apiODPSApply, contractBodyLimit)
+	api.GET("/products/:domain/:product/ports/:port/contract", s.apiContractGet)
+	api.PUT("/products/:domain/:product/ports/:port/contract", s.apiContractPut, contractBodyLimit)
+	api.DELETE("/products/:domain/:product/ports/:port/contract", s.apiContractDelete)
+	api.GET("/products/:domain/:product/ports/:port/contract/versions", s.apiContractVersions)
+	api.GET("/products/:domain/:product/ports/:port/checks", s.apiChecksGet)
+	api.POST("/products/:domain/:product/ports/:port/checks", s.apiChecksRun)
 }
 
 func (s *Server) staticFiles() echo.HandlerFunc {
@@ -149,4 +173,16 @@ func (s *Server) cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// contractBodyLimit lets a contract of 2 MB through with room for a
+// multipart envelope; the document's own limit is odcs.MaxBytes.
+var contractBodyLimit = middleware.BodyLimit("3M")
+
+// isContractUpload tells the routes that take an ODCS or ODPS document.
+func isContractUpload(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/") && (strings.HasSuffix(p, "/contract/upload") ||
+		c.Request().Method == http.MethodPut && strings.HasPrefix(p, "/api/v1/products/") && strings.HasSuffix(p, "/contract") ||
+		c.Request().Method == http.MethodPost && p == "/api/v1/odps")
 }

@@ -28,6 +28,14 @@ type Config struct {
 	BodyLimit string
 	// Reports previews and sends ownership reports (nil: none).
 	Reports Reports
+	// Checks runs contracts' quality checks against their sources (nil:
+	// none).
+	Checks Checks
+}
+
+// Checks runs the quality rules of one contract and records the results.
+type Checks interface {
+	RunChecks(ctx context.Context, target models.CheckTarget, trigger string) ([]models.CheckResult, error)
 }
 
 // Reports is the report service the pages use.
@@ -102,7 +110,8 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn, crawl
 			HSTSMaxAge:            31536000,
 			ContentSecurityPolicy: contentSecurityPolicy(signIn),
 		}),
-		middleware.BodyLimit(cfg.BodyLimit),
+		// Contracts may be 2 MB; their routes set their own limit.
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isContractUpload}),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			Skipper:        isMachineEndpoint,
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",

@@ -31,6 +31,9 @@ type CrawlerOptions struct {
 	StaleAfter time.Duration
 	// Open makes connectors (default connectors.Open); tests replace it.
 	Open func(models.SourceSettings, models.SourcePolicy) (connectors.Connector, error)
+	// AfterCrawl, when set, runs after each successful crawl within the
+	// crawl's slot and deadline: the contracts' quality checks.
+	AfterCrawl func(ctx context.Context, sourceID uint)
 }
 
 // Crawler runs crawls of sources: claimed once across replicas, bounded in
@@ -158,6 +161,9 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 	}
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
 		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
+	if c.opts.AfterCrawl != nil {
+		c.opts.AfterCrawl(ctx, src.ID)
+	}
 }
 
 // Instance names this process for claims other replicas can judge.

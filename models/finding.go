@@ -11,7 +11,7 @@ const (
 
 // FindingKinds lists the kinds in the order pages show them.
 func FindingKinds() []string {
-	return []string{FindingDarkData, FindingStaleProduct, FindingUnusedProduct}
+	return []string{FindingDarkData, FindingStaleProduct, FindingUnusedProduct, FindingContractDrift, FindingQuality}
 }
 
 // Finding statuses. A kept archive and an ignored finding are decisions by
@@ -75,7 +75,10 @@ type Finding struct {
 	Note      string     `gorm:"size:500;not null;default:''" json:"note,omitempty"`
 	Until     *time.Time `json:"until,omitempty"`
 	DecidedBy string     `gorm:"size:300;not null;default:''" json:"decided_by,omitempty"`
-	UpdatedAt time.Time  `gorm:"not null" json:"updated_at"`
+	// Detail says what a contract finding is about: what drifted, which
+	// checks failed.
+	Detail    string    `gorm:"type:text;not null;default:''" json:"detail,omitempty"`
+	UpdatedAt time.Time `gorm:"not null" json:"updated_at"`
 }
 
 // FindingEvent is one step in a finding's history.
@@ -91,6 +94,8 @@ type FindingEvent struct {
 // Reasons names why a dark-data finding was raised.
 func (f *Finding) Reasons() string {
 	switch {
+	case f.Detail != "":
+		return f.Detail
 	case f.Kind != FindingDarkData:
 		return f.Kind
 	case f.Unowned && f.Unread:

@@ -106,6 +106,9 @@ func evaluateAs(tx *gorm.DB, scope findingScope, now time.Time, rules FindingRul
 	if err := ev.productFindings(scope); err != nil {
 		return nil, fmt.Errorf("product findings: %w", err)
 	}
+	if err := ev.contractDrift(scope); err != nil {
+		return nil, fmt.Errorf("contract drift: %w", err)
+	}
 	if err := ev.write(); err != nil {
 		return nil, err
 	}
@@ -278,7 +281,7 @@ func scanFindings(q *gorm.DB) ([]Finding, error) {
 		var f Finding
 		if err := rows.Scan(&f.ID, &f.Kind, &f.SubjectID, &f.AssetID, &f.ProductID, &f.SourceID, &f.DomainID, &f.Title,
 			&f.Unowned, &f.Unread, &f.UsageKnown, &f.SizeBytes, &f.Since, &f.Status, &f.OpenedAt, &f.ClosedAt, &f.CloseReason,
-			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt); err != nil {
+			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt, &f.Detail); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -469,7 +472,7 @@ func (ev *evaluation) judge(cur, want *Finding, subject uint, kind, why string) 
 	if want != nil {
 		next.AssetID, next.ProductID, next.SourceID, next.DomainID = want.AssetID, want.ProductID, want.SourceID, want.DomainID
 		next.Title, next.Unowned, next.Unread, next.UsageKnown = want.Title, want.Unowned, want.Unread, want.UsageKnown
-		next.SizeBytes, next.Since = want.SizeBytes, want.Since
+		next.SizeBytes, next.Since, next.Detail = want.SizeBytes, want.Since, want.Detail
 	}
 	expired := (cur.Status == FindingKept || cur.Status == FindingIgnored) && !cur.Decided(ev.now)
 	var event, note string
@@ -507,7 +510,7 @@ func (ev *evaluation) judge(cur, want *Finding, subject uint, kind, why string) 
 func sameFigures(a, b *Finding) bool {
 	return a.Title == b.Title && a.DomainID == b.DomainID && uintPtrEqual(a.SourceID, b.SourceID) &&
 		a.Unowned == b.Unowned && a.Unread == b.Unread && a.UsageKnown == b.UsageKnown &&
-		int64PtrEqual(a.SizeBytes, b.SizeBytes) && timeEqual(a.Since, b.Since)
+		int64PtrEqual(a.SizeBytes, b.SizeBytes) && timeEqual(a.Since, b.Since) && a.Detail == b.Detail
 }
 
 func uintPtrEqual(a, b *uint) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
@@ -517,7 +520,7 @@ func int64PtrEqual(a, b *int64) bool { return (a == nil) == (b == nil) && (a == 
 // findingColumns are written by an evaluation (all but id).
 var findingColumns = []string{"kind", "subject_id", "asset_id", "product_id", "source_id", "domain_id", "title",
 	"unowned", "unread", "usage_known", "size_bytes", "since", "status", "opened_at", "closed_at", "close_reason",
-	"note", "until", "decided_by", "updated_at"}
+	"note", "until", "decided_by", "updated_at", "detail"}
 
 // write upserts the changed findings and appends their events.
 func (ev *evaluation) write() error {
@@ -529,7 +532,7 @@ func (ev *evaluation) write() error {
 	for i, f := range ev.upserts {
 		rows[i] = []any{f.Kind, f.SubjectID, f.AssetID, f.ProductID, f.SourceID, f.DomainID, f.Title,
 			f.Unowned, f.Unread, f.UsageKnown, f.SizeBytes, f.Since, f.Status, f.OpenedAt, f.ClosedAt, f.CloseReason,
-			f.Note, f.Until, f.DecidedBy, f.UpdatedAt}
+			f.Note, f.Until, f.DecidedBy, f.UpdatedAt, f.Detail}
 	}
 	// The upsert returns the findings' ids, which their events need: a
 	// query for them afterwards, 1,000 subjects at a time, took most of a

@@ -68,6 +68,8 @@ type FindingTotals struct {
 	UnknownBytes   int64
 	StaleProducts  int
 	UnusedProducts int
+	// ContractFindings counts contract drift and failed quality checks.
+	ContractFindings int
 }
 
 func (s *Store) findingsSnap(ctx context.Context) (*findingsSnapshot, error) {
@@ -85,7 +87,7 @@ func (s *Store) loadFindings(ctx context.Context) (*findingsSnapshot, int64, err
 	}
 	rows, err := s.sqlDB.QueryContext(ctx, `SELECT f.id, f.kind, f.subject_id, f.asset_id, f.product_id, f.source_id, f.domain_id,
 		f.title, f.unowned, f.unread, f.usage_known, f.size_bytes, f.since, f.status, f.opened_at, f.closed_at, f.close_reason,
-		f.note, f.until, f.decided_by, f.updated_at,
+		f.note, f.until, f.decided_by, f.updated_at, f.detail,
 		coalesce(s.slug, ''), coalesce(s.name, ''), coalesce(s.kind, ''), coalesce(p.slug, ''), d.slug, d.name
 		FROM findings f JOIN domains d ON d.id = f.domain_id
 		LEFT JOIN sources s ON s.id = f.source_id LEFT JOIN products p ON p.id = f.product_id`)
@@ -99,7 +101,7 @@ func (s *Store) loadFindings(ctx context.Context) (*findingsSnapshot, int64, err
 		f := &v.Finding
 		if err := rows.Scan(&f.ID, &f.Kind, &f.SubjectID, &f.AssetID, &f.ProductID, &f.SourceID, &f.DomainID,
 			&f.Title, &f.Unowned, &f.Unread, &f.UsageKnown, &f.SizeBytes, &f.Since, &f.Status, &f.OpenedAt, &f.ClosedAt, &f.CloseReason,
-			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt, &v.SourceSlug, &v.SourceName, &v.SourceKind, &v.ProductSlug, &v.DomainSlug, &v.DomainName); err != nil {
+			&f.Note, &f.Until, &f.DecidedBy, &f.UpdatedAt, &f.Detail, &v.SourceSlug, &v.SourceName, &v.SourceKind, &v.ProductSlug, &v.DomainSlug, &v.DomainName); err != nil {
 			return nil, 0, internal("load findings", err)
 		}
 		v.CostPerMonth = s.findingRules.MonthlyCost(v.SourceKind, v.SizeBytes)
@@ -140,6 +142,8 @@ func (t *FindingTotals) add(v *FindingView) {
 		t.StaleProducts++
 	case v.Kind == FindingUnusedProduct:
 		t.UnusedProducts++
+	case v.Kind == FindingContractDrift, v.Kind == FindingQuality:
+		t.ContractFindings++
 	case v.UsageKnown:
 		t.DarkAssets++
 		t.DarkBytes += size
@@ -224,12 +228,13 @@ const (
 	GroupUsageUnknown = "usage-unknown"
 	GroupStale        = "stale"
 	GroupUnused       = "unused"
+	GroupContracts    = "contracts"
 )
 
 // FindingGroups lists the groups in tab order.
 func FindingGroups() []string { return slices.Clone(findingGroupList[:]) }
 
-var findingGroupList = [...]string{GroupDarkData, GroupUsageUnknown, GroupStale, GroupUnused}
+var findingGroupList = [...]string{GroupDarkData, GroupUsageUnknown, GroupStale, GroupUnused, GroupContracts}
 
 // Reasons a dark-data filter can ask for.
 const (
@@ -366,6 +371,8 @@ func (f *FindingView) groupIndex() int {
 		return 2
 	case f.Kind == FindingUnusedProduct:
 		return 3
+	case f.Kind == FindingContractDrift, f.Kind == FindingQuality:
+		return 4
 	case f.UsageKnown:
 		return 0
 	}
@@ -784,4 +791,21 @@ func (f *Finding) auditFields() map[string]string {
 		until = f.Until.Format(time.DateOnly)
 	}
 	return map[string]string{"status": f.Status, "note": f.Note, "until": until}
+}
+
+// ProductFindingsOf lists a product's findings of a kind whose subject is
+// not the product itself (its contracts'), open or decided, not closed.
+func (s *Store) ProductFindingsOf(ctx context.Context, kind string, productID uint) ([]FindingView, error) {
+	snap, err := s.findingsSnap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []FindingView
+	for i := range snap.all {
+		f := &snap.all[i]
+		if f.Kind == kind && f.ProductID != nil && *f.ProductID == productID && f.Status != FindingClosed {
+			out = append(out, *f)
+		}
+	}
+	return out, nil
 }

@@ -262,6 +262,18 @@ func migrations() []*gormigrate.Migration {
 			return tx.Migrator().DropTable("compliance_days", "policy_waivers", "policy_result_events", "policy_results",
 				"policy_versions", "policy_votes", "policy_proposals", "policies")
 		},
+	}, {
+		// Data contracts on output ports, their versions and quality check
+		// results; findings say what drifted or failed.
+		ID:      "0011_contracts",
+		Migrate: migrateContracts,
+		Rollback: func(tx *gorm.DB) error {
+			type Finding struct{ Detail string }
+			if err := tx.Migrator().DropColumn(&Finding{}, "Detail"); err != nil {
+				return err
+			}
+			return tx.Migrator().DropTable("contract_watchers", "check_results", "contract_versions", "contracts")
+		},
 	}}
 }
 

@@ -63,6 +63,13 @@ func (s *Store) PreviewPolicies(ctx context.Context, in ProductInput, current *P
 	}
 	sub := policySubject{id: prod.ID, domainID: domain.ID, name: prod.Name, slug: prod.Slug, status: prod.Status,
 		facts: productFacts(prod, domain.Slug, assets, health, now)}
+	if prod.ID != 0 {
+		subjects := []policySubject{sub}
+		if err := attachContractFacts(tx, subjects, []uint{prod.ID}); err != nil {
+			return nil, internal("preview contracts", err)
+		}
+		sub = subjects[0]
+	}
 	var blocking, warnings []PolicyVerdict
 	for _, j := range ev.judge(&sub) {
 		if j.outcome != string(policy.Fail) && j.outcome != string(policy.Error) {

@@ -98,5 +98,5 @@ func loadPolicySubjects(tx *gorm.DB, productIDs []uint, now time.Time) ([]policy
 		out[i] = policySubject{id: p.ID, domainID: p.DomainID, name: p.Name, slug: p.Slug, status: p.Status,
 			facts: productFacts(p, slugs[i], assets[i], healths[i], now)}
 	}
-	return out, nil
+	return out, attachContractFacts(tx, out, productIDs)
 }

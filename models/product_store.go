@@ -214,39 +214,47 @@ func transitionMessage(from, to string) string {
 func (s *Store) CreateProduct(ctx context.Context, p Principal, in ProductInput) (*Product, error) {
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
-		if err := lockDomainShared(tx, in.Domain); err != nil {
-			return err
-		}
-		domain, errs := checkProduct(tx, &in, nil)
-		if domain != nil && !p.CanManageProducts(domain) {
-			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can add products to it.", domain.Name)
-		}
-		if err := errs.Err(); err != nil {
-			return conflictIfTaken(err)
-		}
-		prod = &Product{DomainID: domain.ID, Domain: domain}
-		prod.apply(in)
-		if err := tx.Omit("Domain", "OutputPorts").Create(prod).Error; err != nil {
-			return err
-		}
-		if err := savePorts(tx, prod); err != nil {
-			return err
-		}
-		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
-			return err
-		}
-		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
-			return err
-		}
-		if err := s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields()); err != nil {
-			return err
-		}
-		return s.judgeSave(tx, prod)
+		var err error
+		prod, err = s.createProductIn(tx, p, in)
+		return err
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
 		return nil, slugTaken(msgProductSlugTaken)
 	}
 	return prod, internal("create product", err)
+}
+
+// createProductIn is CreateProduct inside tx (a catalog write), for writes
+// of several products that succeed or fail together.
+func (s *Store) createProductIn(tx *gorm.DB, p Principal, in ProductInput) (*Product, error) {
+	if err := lockDomainShared(tx, in.Domain); err != nil {
+		return nil, err
+	}
+	domain, errs := checkProduct(tx, &in, nil)
+	if domain != nil && !p.CanManageProducts(domain) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can add products to it.", domain.Name)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, conflictIfTaken(err)
+	}
+	prod := &Product{DomainID: domain.ID, Domain: domain}
+	prod.apply(in)
+	if err := tx.Omit("Domain", "OutputPorts").Create(prod).Error; err != nil {
+		return nil, err
+	}
+	if err := savePorts(tx, prod); err != nil {
+		return nil, err
+	}
+	if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+		return nil, err
+	}
+	if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, prod.OutputPorts)); err != nil {
+		return nil, err
+	}
+	if err := s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields()); err != nil {
+		return nil, err
+	}
+	return prod, s.judgeSave(tx, prod)
 }
 
 // UpdateProduct changes a product; moving it to another domain needs rights
@@ -269,51 +277,58 @@ func (s *Store) changeProduct(ctx context.Context, p Principal, domainSlug, slug
 	var prod *Product
 	err := s.writeCatalog(ctx, func(tx *gorm.DB) error {
 		var err error
-		if prod, err = productForChange(tx, p, domainSlug, slug, "edit"); err != nil {
-			return err
-		}
-		in, err := change(prod)
-		if err != nil {
-			return err
-		}
-		if err := lockDomainShared(tx, in.Domain); err != nil {
-			return err
-		}
-		domain, errs := checkProduct(tx, &in, prod)
-		if domain != nil && domain.ID != prod.DomainID && !p.CanManageProducts(domain) {
-			return Errorf(EFORBIDDEN, "Only admins and the owners of %s can move products into it.", domain.Name)
-		}
-		if err := errs.Err(); err != nil {
-			return conflictIfTaken(err)
-		}
-		before := prod.auditFields()
-		portsBefore := append([]OutputPort(nil), prod.OutputPorts...)
-		prod.apply(in)
-		prod.DomainID, prod.Domain = domain.ID, domain
-		if err := tx.Omit("Domain", "OutputPorts").Save(prod).Error; err != nil {
-			return err
-		}
-		if err := savePorts(tx, prod); err != nil {
-			return err
-		}
-		if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
-			return err
-		}
-		if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, portsBefore, prod.OutputPorts)); err != nil {
-			return err
-		}
-		if err := touchFindings(tx); err != nil { // findings link to its slug
-			return err
-		}
-		if err := s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields()); err != nil {
-			return err
-		}
-		return s.judgeSave(tx, prod)
+		prod, err = s.changeProductIn(tx, p, domainSlug, slug, change)
+		return err
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, slugTaken(msgProductSlugTaken)
 	}
 	return prod, internal("update product", err)
+}
+
+// changeProductIn is changeProduct inside tx (a catalog write).
+func (s *Store) changeProductIn(tx *gorm.DB, p Principal, domainSlug, slug string, change func(*Product) (ProductInput, error)) (*Product, error) {
+	prod, err := productForChange(tx, p, domainSlug, slug, "edit")
+	if err != nil {
+		return nil, err
+	}
+	in, err := change(prod)
+	if err != nil {
+		return nil, err
+	}
+	if err := lockDomainShared(tx, in.Domain); err != nil {
+		return nil, err
+	}
+	domain, errs := checkProduct(tx, &in, prod)
+	if domain != nil && domain.ID != prod.DomainID && !p.CanManageProducts(domain) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can move products into it.", domain.Name)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, conflictIfTaken(err)
+	}
+	before := prod.auditFields()
+	portsBefore := append([]OutputPort(nil), prod.OutputPorts...)
+	prod.apply(in)
+	prod.DomainID, prod.Domain = domain.ID, domain
+	if err := tx.Omit("Domain", "OutputPorts").Save(prod).Error; err != nil {
+		return nil, err
+	}
+	if err := savePorts(tx, prod); err != nil {
+		return nil, err
+	}
+	if _, err := refreshHealth(tx, []uint{prod.ID}, s.now()); err != nil {
+		return nil, err
+	}
+	if err := s.reevaluate(tx, p, findingScopeOfPorts(prod.ID, portsBefore, prod.OutputPorts)); err != nil {
+		return nil, err
+	}
+	if err := touchFindings(tx); err != nil { // findings link to its slug
+		return nil, err
+	}
+	if err := s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields()); err != nil {
+		return nil, err
+	}
+	return prod, s.judgeSave(tx, prod)
 }
 
 // savePorts replaces the product's output ports with prod.OutputPorts.

@@ -35,6 +35,7 @@ type Store struct {
 	// lastUse writes sessions' and tokens' last use in the background.
 	lastUse *lastUse
 	log     *slog.Logger
+	baseURL string // for links in queued messages
 	// sourcesChanged wakes the source schedules after a source write
 	// (SourcesChanged).
 	sourcesChanged chan struct{}
@@ -142,6 +143,9 @@ type Options struct {
 	PolicyQuorum float64
 	// MaxWaiver is the longest a policy waiver may run (0: 90 days).
 	MaxWaiver time.Duration
+	// BaseURL is the portal's public address, for links in the messages
+	// the store queues itself (breaking contract changes).
+	BaseURL string
 	// Log receives what background follow-ups of a write could not do
 	// (say, the findings evaluation after a crawl); nil discards it.
 	Log *slog.Logger
@@ -198,7 +202,7 @@ func NewStore(db *gorm.DB, opts Options) *Store {
 		sources:  sourceSecrets{sealer: opts.Sealer, policy: opts.SourcePolicy},
 		sessions: &sessionCache{ttl: cacheTime(opts.SessionCacheTTL, 5*time.Second), entries: map[string]cachedSession{}},
 		lastUse:  &lastUse{}, sourcesChanged: make(chan struct{}, 1),
-		quorum: quorum, maxWaiver: maxWaiver}
+		quorum: quorum, maxWaiver: maxWaiver, baseURL: strings.TrimSuffix(opts.BaseURL, "/")}
 }
 
 func dialectorFor(databaseURL string) (gorm.Dialector, bool) {

@@ -115,7 +115,10 @@
       if (!row) return;
       e.preventDefault(); // never submit the form
       var group = row.closest("fieldset");
+      var form = row.closest("form");
       row.remove();
+      // Forms that judge the whole edit live (the contract editor) hear of it.
+      if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
       // The removed button had focus; put it somewhere sensible, not <body>.
       var add = group && group.querySelector("[data-add-row]");
       if (add) add.focus();

@@ -86,13 +86,14 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 
 	loc, _ := time.LoadLocation(cfg.TimeZone) // checked by validate
 	scheduler := jobs.NewScheduler(log, loc)
-	crawler := jobs.NewCrawler(store, log, jobs.CrawlerOptions{Parallel: cfg.CrawlParallel, Timeout: cfg.CrawlTimeout})
+	checks := jobs.NewChecks(store, log)
+	crawler := jobs.NewCrawler(store, log, jobs.CrawlerOptions{Parallel: cfg.CrawlParallel, Timeout: cfg.CrawlTimeout, AfterCrawl: checks.AfterCrawl})
 	sources := jobs.Sources{Crawler: crawler, SourceSchedules: jobs.NewSourceSchedules(store, crawler, scheduler)}
 	sessions := models.SessionLifetime{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax}
 	reports := jobs.NewReports(store, log, cfg.reportsOptions(loc, crawler.Instance()))
 	app := &App{
 		Config: cfg, Log: log, Store: store, Scheduler: scheduler, Sources: sources, Reports: reports, demoSource: demo,
-		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports}, signIn, sources),
+		HTTP: handlers.New(store, log, handlers.Config{SecureCookies: cfg.secureCookies(), Sessions: sessions, Reports: reports, Checks: checks}, signIn, sources),
 	}
 	if err := app.addJobs(sessions); err != nil {
 		store.Close()
@@ -211,6 +212,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		}
 		if err := a.evaluatePolicies(jobsCtx); err != nil && jobsCtx.Err() == nil {
 			a.Log.Error("evaluate policies", "error", err)
+		}
+		if done := a.Config.tuning.startupEvaluated; done != nil {
+			done()
 		}
 	})
 	errc := make(chan error, 1)

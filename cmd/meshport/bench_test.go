@@ -20,10 +20,27 @@ import (
 // catalog filter and rendering, without the network. The load figures in
 // docs/performance.md come from scripts/bench-product-list.
 func BenchmarkProductListPage(b *testing.B) {
-	app := newTestApp(b)
-	if err := seed.Bulk(context.Background(), app.Store, 50, 10000); err != nil {
+	// Seeded before the portal starts, which then scores every product
+	// (each row carries its policy badge); timing starts after that.
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "meshport.db")
+	sealer, _ := secrets.NewSealer(devSecretKey)
+	store, err := models.Open(path, models.Options{Sealer: sealer})
+	if err != nil {
 		b.Fatal(err)
 	}
+	if err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := seed.Bulk(ctx, store, 50, 10000); err != nil {
+		b.Fatal(err)
+	}
+	store.Close()
+	cfg := testConfig(path)
+	evaluated := make(chan struct{})
+	cfg.tuning.startupEvaluated = func() { close(evaluated) }
+	app := newTestAppWithConfig(b, cfg)
+	<-evaluated
 	browser := app.signedIn(b, "vera")
 	var cookie string
 	for _, c := range browser.http.Jar.Cookies(mustParseURL(b, app.URL)) {
@@ -36,6 +53,12 @@ func BenchmarkProductListPage(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, path, nil)
 			req.Header.Set("Cookie", cookie)
 			req.RemoteAddr = "127.0.0.1:40000"
+			if w := httptest.NewRecorder(); path == "/products" {
+				app.HTTP.ServeHTTP(w, req)
+				if !strings.Contains(w.Body.String(), "badge-score-") {
+					b.Fatal("the list shows no policy score")
+				}
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				w := httptest.NewRecorder()

@@ -83,6 +83,9 @@ type tuning struct {
 	clock func() time.Time
 	// catalogRecheck and sessionCacheTTL are models.Options'.
 	catalogRecheck, sessionCacheTTL time.Duration
+	// startupEvaluated, when set, is called once the start-up evaluation of
+	// findings and policies is over, so benchmarks time pages alone.
+	startupEvaluated func()
 }
 
 // devSecretKey stands in for MESHPORT_SECRET_KEY in local development only,
@@ -246,15 +249,20 @@ func (c *Config) smtpProblems() []string {
 
 // reportsOptions are the report service's settings.
 func (c *Config) reportsOptions(loc *time.Location, instance string) jobs.ReportsOptions {
-	base := c.BaseURL
-	if base == "" {
-		base = "http://" + c.Addr // --dev only (validate), on loopback
-	}
+	base := c.publicURL()
 	return jobs.ReportsOptions{
 		SMTP: jobs.SMTP{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername, Password: c.SMTPPassword,
 			From: c.SMTPFrom, TLS: c.SMTPTLS},
 		BaseURL: base, Location: loc, RetryBase: c.ReportRetry, Instance: instance,
 	}
+}
+
+// publicURL is where links in emails point.
+func (c *Config) publicURL() string {
+	if c.BaseURL == "" {
+		return "http://" + c.Addr // --dev only (validate), on loopback
+	}
+	return strings.TrimSuffix(c.BaseURL, "/")
 }
 
 func validPrice(p float64) bool { return p >= 0 && p <= 1000 } // NaN fails both
@@ -292,7 +300,7 @@ func (c *Config) findingRules() models.FindingRules {
 // none of them and pass models.Options{}.)
 func (c *Config) storeOptions(sealer *secrets.Sealer, policy models.SourcePolicy, log *slog.Logger) models.Options {
 	return models.Options{Clock: c.tuning.clock, Sealer: sealer, SourcePolicy: policy, FindingRules: c.findingRules(),
-		CatalogRecheck: c.tuning.catalogRecheck, SessionCacheTTL: c.tuning.sessionCacheTTL, Log: log}
+		CatalogRecheck: c.tuning.catalogRecheck, SessionCacheTTL: c.tuning.sessionCacheTTL, Log: log, BaseURL: c.publicURL()}
 }
 
 // sourcesPolicy is what registered sources may reach.

@@ -45,6 +45,23 @@ func TestDemoWarehouse(t *testing.T) {
 	if state := text(page.Doc.Find("#freshness-state")); state != "fresh" {
 		t.Errorf("demo Orders freshness %q: %s", state, text(page.Doc.Find("#health")))
 	}
+	// Its contract promises a column the table lacks (drift), and the
+	// crawl ran its quality checks.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		contract := vera.get("/products/checkout/orders/ports/orders/contract")
+		drift, checks := text(contract.Doc.Find("#drift")), contract.texts("#checks tbody tr")
+		if strings.Contains(drift, "currency") && len(checks) == 4 {
+			for _, row := range checks {
+				if !strings.Contains(row, "passed") {
+					t.Errorf("demo check did not pass: %q", row)
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo contract: drift %q, checks %q", drift, checks)
+		}
+	}
 	// A second start finds the source and does not crawl again by itself.
 	if n := app.count(t, "crawl_runs"); n != 1 {
 		t.Errorf("%d runs after start, want 1", n)

@@ -156,7 +156,7 @@ func TestFindingListTotalsTabsAndFilters(t *testing.T) {
 		t.Errorf("current nav item %q", cur)
 	}
 	tabs := res.texts("#finding-tabs a")
-	if !sameStrings(tabs, []string{"Dark data 3", "Usage unknown 1", "Stale products 1", "Unused products 0"}) {
+	if !sameStrings(tabs, []string{"Dark data 3", "Usage unknown 1", "Stale products 1", "Unused products 0", "Contracts 0"}) {
 		t.Errorf("tabs %q", tabs)
 	}
 	if cur := text(res.Doc.Find(`#finding-tabs a[aria-current="page"]`)); cur != "Dark data 3" {
@@ -226,10 +226,10 @@ func TestFindingListTotalsTabsAndFilters(t *testing.T) {
 		}
 	}
 	// The tabs count under the domain and source filters.
-	if tabs := vera.get("/findings?source=shop").texts("#finding-tabs a"); !sameStrings(tabs, []string{"Dark data 3", "Usage unknown 0", "Stale products 0", "Unused products 0"}) {
+	if tabs := vera.get("/findings?source=shop").texts("#finding-tabs a"); !sameStrings(tabs, []string{"Dark data 3", "Usage unknown 0", "Stale products 0", "Unused products 0", "Contracts 0"}) {
 		t.Errorf("tabs for source=shop %q", tabs)
 	}
-	if tabs := vera.get("/findings?domain=customer").texts("#finding-tabs a"); !sameStrings(tabs, []string{"Dark data 0", "Usage unknown 1", "Stale products 0", "Unused products 0"}) {
+	if tabs := vera.get("/findings?domain=customer").texts("#finding-tabs a"); !sameStrings(tabs, []string{"Dark data 0", "Usage unknown 1", "Stale products 0", "Unused products 0", "Contracts 0"}) {
 		t.Errorf("tabs for domain=customer %q", tabs)
 	}
 	// A tab keeps the domain filter, and drops the reason on products.
@@ -293,7 +293,7 @@ func TestFindingListBadFilters(t *testing.T) {
 		{"status=done", "f-status", "Choose one of: open, kept, ignored, closed, all."},
 		{"sort=popularity", "f-sort", "Sort by one of: size, cost, age, name."},
 		{"reason=lonely", "f-reason", "Choose unowned, unread or both."},
-		{"group=weird", "f-group", "Choose one of: dark-data, usage-unknown, stale, unused."},
+		{"group=weird", "f-group", "Choose one of: dark-data, usage-unknown, stale, unused, contracts."},
 		{"per_page=5000", "f-per-page", "Show between 1 and 500 findings per page."},
 	} {
 		p := vera.get("/findings?" + tc.query)

@@ -31,6 +31,9 @@ Usage:
   meshport reports preview --email E [--html]   print one person's report
   meshport policies export                      print the policies as a policies file (YAML)
   meshport policies apply -f FILE [--dry-run]   apply a policies file (--adopt: as admin, at once)
+  meshport contracts export --port D/P/PORT     print a port's data contract (ODCS v3.1.0 YAML)
+  meshport contracts import --port D/P/PORT -f FILE  save an ODCS file as the port's contract
+  meshport apply -f FILE|DIR [--dry-run]        create or update products from ODPS files, all or none
 
 Every flag can also be set as MESHPORT_<FLAG> (e.g. MESHPORT_DATABASE_URL).
 Run "meshport COMMAND -h" for a command's flags.
@@ -66,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return reportsCmd(ctx, args, stdout, stderr)
 	case "policies":
 		return policiesCmd(ctx, args, stdout, stderr)
+	case "contracts":
+		return contractsCmd(ctx, args, stdout, stderr)
+	case "apply":
+		return applyCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

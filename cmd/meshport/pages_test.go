@@ -310,7 +310,7 @@ func TestProductPage(t *testing.T) {
 	}
 	var ports []string
 	p.Doc.Find("#ports ~ table tbody tr").Each(func(_ int, tr *goquery.Selection) { ports = append(ports, text(tr)) })
-	if !sameStrings(ports, []string{"orders table analytics.orders not crawled", "orders-api api https://data.example.com/checkout/orders not crawled"}) {
+	if !sameStrings(ports, []string{"orders table analytics.orders not crawled none", "orders-api api https://data.example.com/checkout/orders not crawled none"}) {
 		t.Errorf("ports %q", ports)
 	}
 	// The demo asked for (and granted) a waiver after creating it.

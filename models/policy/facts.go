@@ -44,6 +44,31 @@ type Port struct {
 	LastRead    time.Time `cel:"last_read"`
 	// UsageKnown: the source counts reads, so reads_per_day means something.
 	UsageKnown bool `cel:"usage_known"`
+	// Contract is the port's data contract (exists is false without one).
+	Contract Contract `cel:"contract"`
+	// Checks are the latest results of the contract's quality rules.
+	Checks []Check `cel:"checks"`
+}
+
+// Contract is a port's data contract, as `port.contract`.
+type Contract struct {
+	Exists  bool   `cel:"exists"`
+	Version string `cel:"version"`
+	Status  string `cel:"status"`
+	// Drift: the contract disagrees with the crawled table (an open
+	// contract drift finding).
+	Drift bool `cel:"drift"`
+}
+
+// Check is the latest result of one quality rule, in `port.checks`.
+type Check struct {
+	Name     string `cel:"name"`
+	Property string `cel:"property"`
+	Metric   string `cel:"metric"`
+	// Status is passed, failed, not run or error.
+	Status string `cel:"status"`
+	// Severity is the rule's own (ODCS severity, e.g. error, warning).
+	Severity string `cel:"severity"`
 }
 
 // Column is one column of a port's table or view.

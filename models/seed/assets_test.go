@@ -58,6 +58,9 @@ func TestAssets(t *testing.T) {
 		page, err := s.ListFindings(ctx, models.FindingFilter{})
 		must(t, err, "list")
 		for _, g := range models.FindingGroups() {
+			if g == models.GroupContracts {
+				continue // Assets seeds no contracts; the demo does (TestDemo)
+			}
 			if page.Groups[g] == 0 {
 				t.Errorf("no open findings in %s: %v", g, page.Groups)
 			}

@@ -45,9 +45,12 @@ func DemoWarehouse(ctx context.Context, s *models.Store, path string) (*models.S
 		return nil
 	})
 	if models.ErrorCode(err) == models.ENOTFOUND {
-		err = nil // the demo product was deleted; the source stands alone
+		return src, nil // the demo product was deleted; the source stands alone
 	}
-	return src, err
+	if err != nil {
+		return nil, err
+	}
+	return src, demoContract(ctx, s, seeder)
 }
 
 func writeDemoWarehouse(path string) error {

@@ -63,6 +63,10 @@ func Reasons(f *models.FindingView) []string {
 		return []string{"stale"}
 	case models.FindingUnusedProduct:
 		return []string{"unread"}
+	case models.FindingContractDrift:
+		return []string{"drift"}
+	case models.FindingQuality:
+		return []string{"failed checks"}
 	}
 	out := []string{}
 	if f.Unowned {
@@ -107,6 +111,8 @@ func groupLabel(group string) string {
 		return "Stale products"
 	case models.GroupUnused:
 		return "Unused products"
+	case models.GroupContracts:
+		return "Contracts"
 	}
 	return group
 }
@@ -315,6 +321,8 @@ func (d ListData) emptyText() string {
 		return "No " + status + "unowned assets in sources without read statistics match."
 	case models.GroupStale:
 		return "No " + status + "stale products match."
+	case models.GroupContracts:
+		return "No " + status + "contract drift or failed quality checks match."
 	}
 	return "No " + status + "unused products match."
 }
@@ -329,6 +337,8 @@ func groupHelp(group string, unreadDays int) string {
 			"file systems mounted noatime), so meshport cannot tell whether anyone reads them. They are not counted as unused, nor in the dark-data totals."
 	case models.GroupStale:
 		return "Active and deprecated products whose data is older than their freshness SLA allows."
+	case models.GroupContracts:
+		return "Output ports whose data contract disagrees with the crawled table (a property missing, another type, nullable where the contract requires a value, the table gone), or whose quality checks failed."
 	}
 	return fmt.Sprintf("Active products none of whose crawled ports has been read for %d days (a domain may set its own number of days).", unreadDays)
 }
@@ -418,6 +428,10 @@ func (d ShowData) reasonsExplained() []string {
 		out = append(out, fmt.Sprintf("None of the product's crawled ports has been read for %d days, the unread threshold of %s%s.",
 			d.UnreadDays, d.Domain.Name, sinceClause(f.Since, "; no read since ")))
 		return out
+	case models.FindingContractDrift:
+		return append(out, "The contract of "+f.Title+" disagrees with the table the last crawl found: "+f.Detail+".")
+	case models.FindingQuality:
+		return append(out, "Quality checks of "+f.Title+" failed: "+f.Detail+".")
 	}
 	if f.Unowned {
 		out = append(out, "Unowned: no data product's output port points at this asset (or at the table it is a partition of), so nobody answers for it.")

@@ -104,6 +104,17 @@ type ShowData struct {
 	Findings []models.FindingView
 	// Scorecard is the product's standing against the policies.
 	Scorecard *ScorecardData
+	// Contracts are the ports' contracts, by lower-cased port name.
+	Contracts map[string]models.PortContractSummary
+}
+
+func (d ShowData) contractOf(port string) (models.PortContractSummary, bool) {
+	c, ok := d.Contracts[strings.ToLower(port)]
+	return c, ok
+}
+
+func contractURL(p models.Product, port string) string {
+	return productURL(p) + "/ports/" + port + "/contract"
 }
 
 // findingLine says what a product finding is about.
@@ -115,6 +126,10 @@ func findingLine(f models.FindingView) string {
 		if f.Since != nil {
 			line += " since " + f.Since.UTC().Format("2 Jan 2006 15:04 UTC")
 		}
+	case models.FindingContractDrift:
+		line = "Contract drift (" + f.Title + "): " + f.Detail
+	case models.FindingQuality:
+		line = "Quality (" + f.Title + "): " + f.Detail
 	default:
 		line = "Unused: no port read"
 		if f.Since != nil {

@@ -1,0 +1,184 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CheckTarget is a contract whose quality rules can run: its port is a
+// table in a crawled database source.
+type CheckTarget struct {
+	ContractID  uint
+	ProductName string
+	PortName    string
+	Source      *Source
+	Schema      string
+	Table       string
+	Object      string
+	Rules       []ExpectRule
+}
+
+// ContractChecks lists the contracts with quality rules at the ports in a
+// source, for a run after its crawl.
+func (s *Store) ContractChecks(ctx context.Context, sourceID uint) ([]CheckTarget, error) {
+	targets, err := (&evaluation{tx: s.db.WithContext(ctx)}).loadContractTargets(findingScope{sources: []uint{sourceID}})
+	if err != nil {
+		return nil, internal("list contract checks", err)
+	}
+	src, err := s.GetSource(ctx, strconv.FormatUint(uint64(sourceID), 10))
+	if err != nil {
+		return nil, err
+	}
+	var out []CheckTarget
+	for _, t := range targets {
+		if ct, ok := checkTargetOf(t, src); ok {
+			out = append(out, ct)
+		}
+	}
+	return out, nil
+}
+
+// PortChecks is the check target of one port, for "Run checks now"; it
+// says why when the port's rules cannot run.
+func (s *Store) PortChecks(ctx context.Context, p Principal, domainSlug, productSlug, portName string) (*CheckTarget, error) {
+	v, err := s.PortContract(ctx, domainSlug, productSlug, portName)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanManageProducts(v.Product.Domain) {
+		return nil, Errorf(EFORBIDDEN, "Only admins and the owners of %s can run its checks.", v.Product.Domain.Name)
+	}
+	if v.Contract == nil {
+		return nil, Errorf(ECONFLICT, "Port %s has no contract, so it has no checks.", v.Port.Name)
+	}
+	targets, err := (&evaluation{tx: s.db.WithContext(ctx)}).loadContractTargets(findingScope{products: []uint{v.Product.ID}})
+	if err != nil {
+		return nil, internal("load contract target", err)
+	}
+	for _, t := range targets {
+		if t.contractID != v.Contract.ID {
+			continue
+		}
+		if v.Port.Source == nil {
+			break
+		}
+		ct, ok := checkTargetOf(t, v.Port.Source)
+		if !ok {
+			if d := driftOf(t); d.Why != "" && !d.Checked || d.TableGone || d.NoObject {
+				return nil, Errorf(ECONFLICT, "The checks cannot run: %s.", d.Why)
+			}
+			return nil, Errorf(ECONFLICT, "The contract of %s has no quality rules to run.", v.Port.Name)
+		}
+		return &ct, nil
+	}
+	return nil, Errorf(ECONFLICT, "The checks cannot run: port %s is not a table in a crawled database source.", v.Port.Name)
+}
+
+func checkTargetOf(t contractTarget, src *Source) (CheckTarget, bool) {
+	d := driftOf(t)
+	if !d.Checked || d.TableGone || d.NoObject {
+		return CheckTarget{}, false
+	}
+	var objects []ContractExpect
+	_ = json.Unmarshal([]byte(t.expect), &objects)
+	obj, _ := objectFor(objects, t.assetSchema, t.assetName)
+	if len(obj.Rules) == 0 {
+		return CheckTarget{}, false
+	}
+	return CheckTarget{ContractID: t.contractID, ProductName: t.productName, PortName: t.portName, Source: src,
+		Schema: t.assetSchema, Table: t.assetName, Object: obj.Table(), Rules: obj.Rules}, true
+}
+
+// checkHistoryDays is how long check results are kept.
+const checkHistoryDays = 90
+
+// RecordChecks stores one run of a contract's checks and moves its quality
+// finding: open while a rule fails, closed once none does. Rules that did
+// not run say nothing either way.
+func (s *Store) RecordChecks(ctx context.Context, contractID uint, trigger string, results []CheckResult) error {
+	now := s.now()
+	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
+		var c struct {
+			ProductID uint
+			DomainID  uint
+			Name      string
+			PortName  string
+		}
+		err := tx.Table("contracts").Select("contracts.product_id, products.domain_id, products.name, contracts.port_name").
+			Joins("JOIN products ON products.id = contracts.product_id").Where("contracts.id = ?", contractID).Take(&c).Error
+		if err != nil {
+			return Errorf(ENOTFOUND, "The contract is gone.")
+		}
+		for i := range results {
+			results[i].ID, results[i].ContractID, results[i].Trigger = 0, contractID, trigger
+			if results[i].RanAt.IsZero() {
+				results[i].RanAt = now
+			}
+			results[i].Message = truncate(results[i].Message, 2000)
+		}
+		if len(results) > 0 {
+			if err := tx.Create(&results).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("contract_id = ? AND ran_at < ?", contractID, now.Add(-checkHistoryDays*24*time.Hour)).Delete(&CheckResult{}).Error; err != nil {
+			return err
+		}
+		ev := &evaluation{tx: tx, now: now, rules: s.findingRules}
+		existing, err := ev.existing(FindingQuality, findingScope{products: []uint{}}, []uint{contractID})
+		if err != nil {
+			return err
+		}
+		var failed []string
+		for _, r := range results {
+			if r.Status == CheckFailed {
+				failed = append(failed, checkSentence(r))
+			}
+		}
+		var want *Finding
+		if len(failed) > 0 {
+			productID := c.ProductID
+			detail := fmt.Sprintf("%d of %d checks failed: %s", len(failed), len(results), strings.Join(failed, "; "))
+			want = &Finding{Kind: FindingQuality, SubjectID: contractID, ProductID: &productID, DomainID: c.DomainID,
+				Title: c.Name + " · " + c.PortName, Detail: truncate(detail, 1000)}
+		}
+		ev.judge(existing[contractID], want, contractID, FindingQuality, "every check passed")
+		if err := ev.write(); err != nil {
+			return err
+		}
+		if len(ev.upserts) > 0 {
+			return bumpVersion(tx, findingsVersionRow)
+		}
+		return nil
+	})
+	return internal("record checks", err)
+}
+
+// checkSentence is a failed result in a few words.
+func checkSentence(r CheckResult) string {
+	what := r.RuleName
+	if what == "" {
+		what = r.Metric
+		if r.Property != "" {
+			what = r.Property + " " + what
+		}
+	}
+	measured := "?"
+	if r.Measured != nil {
+		measured = fmt.Sprintf("%g", *r.Measured)
+	}
+	return fmt.Sprintf("%s measured %s, must be %s", what, measured, r.Threshold)
+}
+
+// CheckHistory lists a contract's results, newest first, at most limit.
+func (s *Store) CheckHistory(ctx context.Context, contractID uint, limit int) ([]CheckResult, error) {
+	var out []CheckResult
+	err := s.db.WithContext(ctx).Where("contract_id = ?", contractID).Order("ran_at DESC, id DESC").Limit(limit).Find(&out).Error
+	return out, internal("check history", err)
+}

@@ -1,0 +1,3 @@
+// Package contracts renders a port's data contract: the contract page with
+// its drift and checks, the editor, and the versions with their diffs.
+package contracts
