@@ -1,9 +1,6 @@
 package models
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Contract is the ODCS data contract of one output port. It is keyed by
 // the product and the port's name, because a product's ports are written
@@ -122,10 +119,4 @@ func (o ContractExpect) Table() string {
 		return o.PhysicalName
 	}
 	return o.Name
-}
-
-func (c *Contract) expectations() []ContractExpect {
-	var out []ContractExpect
-	_ = json.Unmarshal([]byte(c.Expect), &out)
-	return out
 }

@@ -9,5 +9,6 @@
 // Dates stay the strings they were: YAML would turn an unquoted 2022-10-03
 // into a timestamp, which the standards' schemas (type: string) refuse.
 //
-// It does not import the meshport models package: models imports it.
+// Imports: nothing of meshport (yaml and jsonschema only); models,
+// odcs and odps import it.
 package bitol

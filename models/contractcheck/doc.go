@@ -33,4 +33,6 @@
 // into one SELECT with bind arguments and quoted identifiers;
 // CheckReadOnlyQuery refuses any sql rule that is not a single read-only
 // SELECT; Judge compares the measured value with the rule's operator.
+//
+// Imports: nothing of meshport; models and jobs/connectors import it.
 package contractcheck

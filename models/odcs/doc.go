@@ -9,4 +9,6 @@
 //
 // Compare tells which changes between two versions of a contract are
 // breaking, and CheckVersion whether the new version number says so.
+//
+// Imports: models/bitol only of meshport (and semver); models imports it.
 package odcs

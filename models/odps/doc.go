@@ -6,4 +6,6 @@
 // against the embedded v1.0.0 JSON Schema, which accepts the v0.9.0
 // official examples, and exported as v1.0.0. Build makes the document of
 // a meshport data product.
+//
+// Imports: models/bitol only of meshport; models imports it.
 package odps

@@ -45,8 +45,8 @@ type FormData struct {
 	Check   CheckData
 }
 
-func (f FormData) action() string       { return URL(f.Product, f.Port) }
-func (f FormData) validateURL() string  { return URL(f.Product, f.Port) + "/validate" }
+func (f FormData) action() string      { return URL(f.Product, f.Port) }
+func (f FormData) validateURL() string { return URL(f.Product, f.Port) + "/validate" }
 func (f FormData) columnRowURL(o int) string {
 	return URL(f.Product, f.Port) + "/column-row?object=" + strconv.Itoa(o)
 }
@@ -123,7 +123,9 @@ func statusOptions(current string) []views.Option {
 	return opts
 }
 
-func checkBadge(status string) string { return "badge badge-check-" + strings.ReplaceAll(status, " ", "-") }
+func checkBadge(status string) string {
+	return "badge badge-check-" + strings.ReplaceAll(status, " ", "-")
+}
 
 func measured(r models.CheckResult) string {
 	if r.Measured == nil {
