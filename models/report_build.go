@@ -32,6 +32,9 @@ type Report struct {
 	NewStale   []FindingView
 	NewDark    []FindingView
 	Resolved   []FindingView
+	// Contracts are the open contract drift and quality findings of the
+	// owned products.
+	Contracts  []FindingView
 	Currency   string
 	UnreadDays int
 	// Failing are the policies failing or erroring for the owned products,
@@ -63,7 +66,7 @@ type ReportProduct struct {
 // on or something that changed.
 func (r *Report) HasNews() bool {
 	return r.StaleCount() > 0 || r.DarkTotals.Findings > 0 || r.UnusedCount() > 0 ||
-		len(r.NewStale)+len(r.NewDark)+len(r.Resolved) > 0 || r.PolicyNews()
+		len(r.NewStale)+len(r.NewDark)+len(r.Resolved) > 0 || len(r.Contracts) > 0 || r.PolicyNews()
 }
 
 // Owns reports whether the report covers anything at all: something owned,
@@ -217,6 +220,9 @@ func (ix *reportIndex) build(r Recipient) *Report {
 			rep.NewDark = append(rep.NewDark, *v)
 		case v.Status == FindingClosed && v.ClosedAt != nil && v.ClosedAt.After(since):
 			rep.Resolved = append(rep.Resolved, *v)
+		}
+		if v.Status == FindingOpen && (v.Kind == FindingContractDrift || v.Kind == FindingQuality) && v.ProductID != nil && seen[*v.ProductID] {
+			rep.Contracts = append(rep.Contracts, *v)
 		}
 	}
 	return rep

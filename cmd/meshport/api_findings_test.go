@@ -57,7 +57,7 @@ func testAPIFindingList(t *testing.T, app *testApp) {
 	if len(bySource) != 1 || obj(bySource[0])["slug"] != "shop" || obj(bySource[0])["name"] != "Shop" || obj(bySource[0])["findings"] != float64(3) {
 		t.Errorf("by_source %v", bySource)
 	}
-	if fmt.Sprint(obj(body["groups"])) != "map[dark-data:3 stale:1 unused:0 usage-unknown:1]" {
+	if fmt.Sprint(obj(body["groups"])) != "map[contracts:0 dark-data:3 stale:1 unused:0 usage-unknown:1]" {
 		t.Errorf("groups %v", body["groups"])
 	}
 	first := obj(body["findings"].([]any)[0])

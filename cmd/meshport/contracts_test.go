@@ -306,6 +306,12 @@ func TestContractAPIAndDrift(t *testing.T) {
 	if len(drift) != 1 || !strings.Contains(drift[0].Detail, "note") || !strings.Contains(drift[0].Detail, "email") {
 		t.Fatalf("drift findings after the crawl: %+v", drift)
 	}
+	// The owner's report says so.
+	omarPage := f.app.signedIn(t, "omar")
+	if preview := omarPage.get("/reports/preview"); !strings.Contains(preview.Body, "no longer matches its table") ||
+		!strings.Contains(preview.Body, "Quality checks of Shop orders") {
+		t.Errorf("the owner's report does not tell of the drift and the failed checks: %s", text(preview.Doc.Find("pre")))
+	}
 	f.exec(t, "ALTER TABLE public.orders ADD COLUMN note varchar(20); ALTER TABLE public.orders ALTER COLUMN email SET NOT NULL")
 	f.crawl(t)
 	if drift, _ := f.app.Store.ProductFindingsOf(context.Background(), models.FindingContractDrift, productID(t, f.app)); len(drift) != 0 {

@@ -472,3 +472,7 @@ func actor(a string) string {
 	}
 	return a
 }
+
+func isContractFinding(f *models.FindingView) bool {
+	return f.Kind == models.FindingContractDrift || f.Kind == models.FindingQuality
+}

@@ -34,6 +34,12 @@ func (e Email) Todos() []Todo {
 		}
 	}
 	out = append(out, e.policyTodos()...)
+	for _, f := range r.Contracts {
+		if len(out) >= 8 {
+			break
+		}
+		out = append(out, Todo{contractTodo(f), e.findingURL(f)})
+	}
 	if r.DarkTotals.Findings > 0 {
 		out = append(out, Todo{fmt.Sprintf("Claim, archive or drop %s of dark data (%s a month).", views.Bytes(&r.DarkTotals.Bytes), e.Money(r.DarkTotals.Cost)),
 			e.link("/findings?group=dark-data" + e.domainParam())})
@@ -207,4 +213,12 @@ func freshnessStyle(p models.ReportProduct) string {
 		return "border-bottom:1px solid #f3f4f6;color:#b91c1c;font-weight:bold;"
 	}
 	return "border-bottom:1px solid #f3f4f6;"
+}
+
+// contractTodo says what a contract finding asks of its owner.
+func contractTodo(f models.FindingView) string {
+	if f.Kind == models.FindingContractDrift {
+		return "The contract of " + f.Title + " no longer matches its table: " + f.Detail + ". Fix the table or publish a new contract version."
+	}
+	return "Quality checks of " + f.Title + " failed: " + f.Detail + "."
 }
