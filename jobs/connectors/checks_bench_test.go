@@ -20,7 +20,7 @@ func BenchmarkRunChecksPostgres(b *testing.B) {
 	pgTestExec(b, conn, `ANALYZE orders`)
 	table := contractcheck.Table{Schema: "public", Name: "orders"}
 	rules := []contractcheck.Rule{
-		{ID: "nulls", Metric: "nullValues", Column: "customer", Operator: "mustBeLessThan", Value: 1, Unit: "percent"},
+		{ID: "nulls", Metric: "nullValues", Column: "customer", Operator: "mustBeLessThan", Value: 2, Unit: "percent"},
 		{ID: "dups", Metric: "duplicateValues", Column: "id", Operator: "mustBe", Value: 0},
 		{ID: "valid", Metric: "invalidValues", Column: "state", Arguments: map[string]any{"validValues": []any{"0", "1", "2", "3", "4", "5", "6"}}, Operator: "mustBe", Value: 0},
 		{ID: "rows", Metric: "rowCount", Operator: "mustBeGreaterThan", Value: 1000},
