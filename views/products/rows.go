@@ -3,6 +3,7 @@ package products
 import (
 	"context"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,22 +63,48 @@ func writeScore(b *stickyWriter, score *int, level string) {
 		b.WriteString(`<span class="muted small">no policies</span>`)
 		return
 	}
-	// Written in pieces: concatenating them cost an allocation per row.
-	var digits [20]byte
-	b.WriteString(`<span class="badge badge-score-`)
-	b.WriteString(views.ScoreBand(*score))
-	b.WriteString(`" title="share of policies passed">`)
-	b.WriteString(string(strconv.AppendInt(digits[:0], int64(*score), 10)))
-	b.WriteString(`%</span>`)
+	b.WriteString(scoreBadge(*score))
 	if level != "" {
-		// Levels are the store's own words (bronze, silver, gold).
-		lv := templ.EscapeString(level)
-		b.WriteString(` <span class="badge badge-level-`)
-		b.WriteString(lv)
-		b.WriteString(`">`)
-		b.WriteString(lv)
-		b.WriteString(`</span>`)
+		b.WriteString(levelBadge(level))
 	}
+}
+
+// scoreBadges are the markup of every score (0 to 100), made once: the
+// list writes fifty a page.
+var scoreBadges = func() [101]string {
+	var out [101]string
+	for i := range out {
+		out[i] = `<span class="badge badge-score-` + views.ScoreBand(i) + `" title="share of policies passed">` + strconv.Itoa(i) + `%</span>`
+	}
+	return out
+}()
+
+func scoreBadge(score int) string {
+	if score >= 0 && score <= 100 {
+		return scoreBadges[score]
+	}
+	return `<span class="badge" title="share of policies passed">` + strconv.Itoa(score) + `%</span>`
+}
+
+// levelBadges are the markup of the maturity levels, made once.
+var levelBadges = func() map[string]string {
+	out := map[string]string{}
+	for _, l := range models.PolicyLevels() {
+		out[l] = levelMarkup(l)
+	}
+	return out
+}()
+
+func levelBadge(level string) string {
+	if m, ok := levelBadges[level]; ok {
+		return m
+	}
+	return levelMarkup(level)
+}
+
+func levelMarkup(level string) string {
+	lv := templ.EscapeString(level)
+	return ` <span class="badge badge-level-` + lv + `">` + lv + `</span>`
 }
 
 // writeHealth is the compact health of a list row: freshness against the
@@ -139,17 +166,30 @@ func optionList(options []views.Option, selected string) templ.Component {
 }
 
 // writeBadge writes the same markup as views.StatusBadge and
-// views.ClassBadge; known values get their colour class.
+// views.ClassBadge; known values get their colour class. The markup of the
+// known values is made once (two badges a row, fifty rows a page).
 func writeBadge(b *stickyWriter, value string, known []string) {
-	class := "badge"
-	for _, k := range known {
-		if k == value {
-			class = "badge badge-" + value
+	if m, ok := knownBadges[value]; ok && slices.Contains(known, value) {
+		b.WriteString(m)
+		return
+	}
+	b.WriteString(badgeMarkup(value, known))
+}
+
+var knownBadges = func() map[string]string {
+	out := map[string]string{}
+	for _, known := range [][]string{models.Statuses(), models.Classifications()} {
+		for _, v := range known {
+			out[v] = badgeMarkup(v, known)
 		}
 	}
-	b.WriteString(`<span class="`)
-	b.WriteString(class)
-	b.WriteString(`">`)
-	b.WriteString(templ.EscapeString(value))
-	b.WriteString(`</span>`)
+	return out
+}()
+
+func badgeMarkup(value string, known []string) string {
+	class := "badge"
+	if slices.Contains(known, value) {
+		class = "badge badge-" + value
+	}
+	return `<span class="` + class + `">` + templ.EscapeString(value) + `</span>`
 }
