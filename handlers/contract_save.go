@@ -76,6 +76,9 @@ func judgeContractEdit(base *odcs.Contract, current string, e odcs.Edit) (*odcs.
 		for path, m := range models.ErrorFields(perr) {
 			check.Invalid = append(check.Invalid, path+": "+m)
 		}
+		if err := odcs.CheckVersion("", e.Version, ""); e.Version != "" && err != nil && !errs.Has("version") {
+			errs.Add("version", err.Error())
+		}
 		return nil, check, errs, msg
 	}
 	if current != "" {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -336,4 +338,74 @@ func productID(t *testing.T, app *testApp) uint {
 		t.Fatal(err)
 	}
 	return p.ID
+}
+
+// upload posts a file as the contract page's upload form does.
+func (b *browser) upload(path, field, name string, content []byte) *page {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("_csrf", b.csrf)
+	fw, _ := w.CreateFormFile(field, name)
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.do(req)
+}
+
+// TestContractPagesRefuseBadInput: every contract write of the pages
+// answers a bad request with a clear message and writes nothing.
+func TestContractPagesRefuseBadInput(t *testing.T) {
+	t.Parallel()
+	f := newContractFixture(t)
+	omar := f.app.signedIn(t, "omar")
+	omar.get(contractPage)
+	before := f.app.rowCounts(t)
+	for _, c := range []struct {
+		what   string
+		res    *page
+		status int
+		want   string
+	}{
+		{"upload broken YAML", omar.upload(contractPage+"/upload", "file", "x.yaml", []byte("apiVersion: [\n")), 400, "not well-formed"},
+		{"upload an invalid contract", omar.upload(contractPage+"/upload", "file", "x.yaml", []byte(strings.Replace(ordersContract, "logicalType: number", "logicalType: money", 1))),
+			422, "schema[0].properties[2].logicalType"},
+		{"upload a 3 MB file", omar.upload(contractPage+"/upload", "file", "x.yaml", []byte(ordersContract+"# "+strings.Repeat("x", 3<<20))), 413, "large"},
+		{"upload without a file", func() *page { p, _ := omar.post(contractPage+"/upload", nil); return p }(), 400, "Choose an ODCS YAML file"},
+		{"run checks without a contract", func() *page { p, _ := omar.post(contractPage+"/checks", nil); return p }(), 409, "no contract"},
+		{"follow without a contract", func() *page { p, _ := omar.post(contractPage+"/watch", nil); return p }(), 404, "no contract"},
+		{"delete without a contract", func() *page { p, _ := omar.post(contractPage+"/delete", nil); return p }(), 404, "no contract"},
+		{"a port that does not exist", omar.get("/products/checkout/shop-orders/ports/nope/contract"), 404, "no output port nope"},
+		{"save a form without rows", func() *page {
+			p, _ := omar.post(contractPage, url.Values{"version": {"x"}, "status": {"draft"}, "object_index": {"-1"}, "objects[0].name": {""}})
+			return p
+		}(), 422, "Name the table."},
+		{"save a form with a bad object index", func() *page { p, _ := omar.post(contractPage, url.Values{"object_index": {"zero"}}); return p }(), 400, "could not be read"},
+	} {
+		if c.res.StatusCode != c.status || !strings.Contains(c.res.Body, c.want) {
+			t.Errorf("%s: %d %s", c.what, c.res.StatusCode, text(c.res.Doc.Find("main")))
+		}
+	}
+	f.app.assertNothingWritten(t, before)
+	// Generating where the port has no crawled table.
+	if _, err := f.app.Store.PatchProduct(context.Background(), storeAdmin, "checkout", "shop-orders", func(in *models.ProductInput) error {
+		in.OutputPorts = append(in.OutputPorts, models.PortInput{Name: "api", Type: "api", Location: "https://example.com/orders"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before = f.app.rowCounts(t)
+	omar.get("/products/checkout/shop-orders/ports/api/contract")
+	if res, _ := omar.post("/products/checkout/shop-orders/ports/api/contract/generate", nil); res.StatusCode != http.StatusConflict ||
+		!strings.Contains(res.Body, "no crawled table") {
+		t.Errorf("generate without a table: %d %s", res.StatusCode, text(res.Doc.Find("main")))
+	}
+	// A viewer may read but not write.
+	vera := f.app.signedIn(t, "vera")
+	vera.get(contractPage)
+	if res, _ := vera.post(contractPage+"/generate", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a viewer generated a contract: %d", res.StatusCode)
+	}
+	f.app.assertNothingWritten(t, before)
 }
