@@ -77,7 +77,7 @@ func judgeContractEdit(base *odcs.Contract, current string, e odcs.Edit) (*odcs.
 			check.Invalid = append(check.Invalid, path+": "+m)
 		}
 		if err := odcs.CheckVersion("", e.Version, ""); e.Version != "" && err != nil && !errs.Has("version") {
-			errs.Add("version", err.Error())
+			errs.Add("version", upperFirst(err.Error())+".")
 		}
 		return nil, check, errs, msg
 	}
@@ -86,7 +86,7 @@ func judgeContractEdit(base *odcs.Contract, current string, e odcs.Edit) (*odcs.
 		check.Changes, check.Bump = cmp.Changes, cmp.RequiredBump()
 		check.Suggested = odcs.SuggestVersion(current, check.Bump)
 		if err := cmp.CheckVersion(current, doc.Version()); err != nil {
-			check.Problem = err.Error()
+			check.Problem = upperFirst(err.Error())
 			if check.Suggested != "" && !strings.Contains(check.Problem, check.Suggested) {
 				check.Problem += "; this change needs " + check.Suggested + " or later"
 			}
@@ -95,10 +95,17 @@ func judgeContractEdit(base *odcs.Contract, current string, e odcs.Edit) (*odcs.
 			}
 		}
 	} else if err := odcs.CheckVersion("", doc.Version(), ""); err != nil {
-		errs.Add("version", err.Error())
+		errs.Add("version", upperFirst(err.Error())+".")
 	}
 	if len(errs) > 0 {
 		return doc, check, errs, "Correct the fields marked below."
 	}
 	return doc, check, nil, ""
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
