@@ -49,7 +49,7 @@ func (s *Server) apiContractPut(c echo.Context) error {
 		return err
 	}
 	status := http.StatusOK
-	if saved.Version != nil && len(saved.Version.Changes) == 0 {
+	if saved.Created {
 		status = http.StatusCreated
 	}
 	return c.JSON(status, contractSavedJSON(saved))
@@ -97,7 +97,7 @@ func toContractVersionJSON(v *models.ContractVersion) contractVersionJSON {
 
 func contractSavedJSON(saved *models.ContractSaved) map[string]any {
 	body := map[string]any{"id": saved.Contract.DocumentID, "version": saved.Contract.Version, "status": saved.Contract.Status,
-		"changed": saved.Version != nil}
+		"changed": saved.Version != nil, "amended": saved.Amended}
 	if saved.Version != nil {
 		body["saved"] = toContractVersionJSON(saved.Version)
 	}

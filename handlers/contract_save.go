@@ -38,6 +38,8 @@ func (s *Server) contractSave(c echo.Context) error {
 	switch {
 	case saved.Version == nil:
 		setFlash(c, "info", "Nothing changed.")
+	case saved.Amended:
+		setFlash(c, "success", "Saved: version "+saved.Contract.Version+" is now "+saved.Contract.Status+".")
 	default:
 		setFlash(c, "success", "Saved version "+saved.Contract.Version+".")
 	}

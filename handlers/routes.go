@@ -72,7 +72,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	contract.POST("", s.contractSave)
 	contract.POST("/validate", s.contractValidate)
 	contract.POST("/generate", s.contractGenerate)
-	contract.POST("/upload", s.contractUpload, contractBodyLimit)
+	contract.POST("/upload", s.contractUpload)
 	contract.POST("/checks", s.contractChecksRun)
 	contract.POST("/delete", s.contractDelete)
 	contract.POST("/watch", s.contractWatch)
@@ -148,9 +148,9 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	api.POST("/products/:domain/:product/waivers", s.apiWaiverCreate)
 	api.POST("/products/:domain/:product/waivers/:id/decision", s.apiWaiverDecide)
 	api.GET("/products/:domain/:product/odps", s.apiProductODPS)
-	api.POST("/odps", s.apiODPSApply, contractBodyLimit)
+	api.POST("/odps", s.apiODPSApply)
 	api.GET("/products/:domain/:product/ports/:port/contract", s.apiContractGet)
-	api.PUT("/products/:domain/:product/ports/:port/contract", s.apiContractPut, contractBodyLimit)
+	api.PUT("/products/:domain/:product/ports/:port/contract", s.apiContractPut)
 	api.DELETE("/products/:domain/:product/ports/:port/contract", s.apiContractDelete)
 	api.GET("/products/:domain/:product/ports/:port/contract/versions", s.apiContractVersions)
 	api.GET("/products/:domain/:product/ports/:port/checks", s.apiChecksGet)
@@ -175,14 +175,27 @@ func (s *Server) cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// contractBodyLimit lets a contract of 2 MB through with room for a
-// multipart envelope; the document's own limit is odcs.MaxBytes.
-var contractBodyLimit = middleware.BodyLimit("3M")
+// documentRoutes take an ODCS or ODPS document of up to 2 MB; every other
+// route has the configured body limit.
+var documentRoutes = map[string]bool{
+	http.MethodPost + " /products/:domain/:product/ports/:port/contract/upload": true,
+	http.MethodPut + " /api/v1/products/:domain/:product/ports/:port/contract":  true,
+	http.MethodPost + " /api/v1/odps":                                           true,
+}
 
-// isContractUpload tells the routes that take an ODCS or ODPS document.
-func isContractUpload(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return strings.HasPrefix(p, "/") && (strings.HasSuffix(p, "/contract/upload") ||
-		c.Request().Method == http.MethodPut && strings.HasPrefix(p, "/api/v1/products/") && strings.HasSuffix(p, "/contract") ||
-		c.Request().Method == http.MethodPost && p == "/api/v1/odps")
+// bodyLimit caps request bodies by the route matched (the middleware runs
+// after routing, so c.Path() is the route's pattern, not what the client
+// typed): 3 MB for documents (2 MB and a multipart envelope), limit for
+// everything else. It comes before CSRF, which reads forms.
+func (s *Server) bodyLimit(limit string) echo.MiddlewareFunc {
+	small, large := middleware.BodyLimit(limit), middleware.BodyLimit("3M")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		smallNext, largeNext := small(next), large(next)
+		return func(c echo.Context) error {
+			if documentRoutes[c.Request().Method+" "+c.Path()] {
+				return largeNext(c)
+			}
+			return smallNext(c)
+		}
+	}
 }

@@ -110,8 +110,7 @@ func New(store *models.Store, log *slog.Logger, cfg Config, signIn SignIn, crawl
 			HSTSMaxAge:            31536000,
 			ContentSecurityPolicy: contentSecurityPolicy(signIn),
 		}),
-		// Contracts may be 2 MB; their routes set their own limit.
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isContractUpload}),
+		s.bodyLimit(cfg.BodyLimit),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			Skipper:        isMachineEndpoint,
 			TokenLookup:    "header:X-CSRF-Token,form:_csrf",

@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/meshport/meshport/jobs/connectors"
 	"github.com/meshport/meshport/models"
@@ -28,18 +27,28 @@ func (k *Checks) RunChecks(ctx context.Context, target models.CheckTarget, trigg
 	if err != nil {
 		return nil, err
 	}
-	rules := make([]contractcheck.Rule, len(target.Rules))
-	for i, r := range target.Rules {
-		rules[i] = contractcheck.Rule{ID: r.ID, Type: r.Type, Metric: r.Metric, Column: r.Property, Arguments: r.Arguments,
-			Query: r.Query, Operator: r.Operator, Value: r.Value, Values: r.Values, Unit: r.Unit}
-	}
-	now := time.Now().UTC()
-	ran, err := connectors.RunChecks(ctx, settings, k.store.SourcePolicy(), contractcheck.Table{Schema: target.Schema, Name: target.Table}, rules)
-	if err != nil {
-		ran = make([]contractcheck.Result, len(rules))
-		for i, r := range rules {
-			ran[i] = contractcheck.Result{RuleID: r.ID, Status: contractcheck.StatusError, Message: "the source could not be reached: " + err.Error()}
+	var rules []contractcheck.Rule
+	var ran []contractcheck.Result
+	for _, r := range target.Rules {
+		if r.Type == contractcheck.RuleSQL && target.Source.DomainID != target.DomainID {
+			ran = append(ran, contractcheck.Result{RuleID: r.ID, Status: contractcheck.StatusNotRun,
+				Message: "not run: SQL checks run only on sources of the product's own domain, and " + target.Source.Name + " belongs to another"})
+			continue
 		}
+		rules = append(rules, contractcheck.Rule{ID: r.ID, Type: r.Type, Metric: r.Metric, Column: r.Property, Arguments: r.Arguments,
+			Query: r.Query, Operator: r.Operator, Value: r.Value, Values: r.Values, Unit: r.Unit})
+	}
+	now := k.store.Now()
+	if len(rules) > 0 {
+		results, err := connectors.RunChecks(ctx, settings, k.store.SourcePolicy(), contractcheck.Table{Schema: target.Schema, Name: target.Table}, rules)
+		if err != nil {
+			// Connector errors are plain sentences without the DSN.
+			results = make([]contractcheck.Result, len(rules))
+			for i, r := range rules {
+				results[i] = contractcheck.Result{RuleID: r.ID, Status: contractcheck.StatusError, Message: "The checks did not run: " + err.Error()}
+			}
+		}
+		ran = append(ran, results...)
 	}
 	byID := make(map[string]models.ExpectRule, len(target.Rules))
 	for _, r := range target.Rules {

@@ -31,8 +31,8 @@ type CrawlerOptions struct {
 	StaleAfter time.Duration
 	// Open makes connectors (default connectors.Open); tests replace it.
 	Open func(models.SourceSettings, models.SourcePolicy) (connectors.Connector, error)
-	// AfterCrawl, when set, runs after each successful crawl within the
-	// crawl's slot and deadline: the contracts' quality checks.
+	// AfterCrawl, when set, runs after each successful crawl, in the
+	// crawl's slot with a deadline of Timeout: the contracts' quality checks.
 	AfterCrawl func(ctx context.Context, sourceID uint)
 }
 
@@ -162,7 +162,13 @@ func (c *Crawler) crawl(run *models.CrawlRun, src *models.Source) {
 	log.Info("crawl done", "duration_ms", time.Since(start).Milliseconds(), "assets", run.AssetsSeen,
 		"new", run.AssetsNew, "changed", run.AssetsChanged, "gone", run.AssetsGone)
 	if c.opts.AfterCrawl != nil {
-		c.opts.AfterCrawl(ctx, src.ID)
+		// The run has ended: its heartbeat would now take the crawl for
+		// abandoned and cancel it. The checks get a deadline of their own,
+		// still within the crawler's life and its slot.
+		stopBeat()
+		checksCtx, cancelChecks := context.WithTimeout(c.ctx, c.opts.Timeout)
+		defer cancelChecks()
+		c.opts.AfterCrawl(checksCtx, src.ID)
 	}
 }
 

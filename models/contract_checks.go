@@ -14,7 +14,11 @@ import (
 // CheckTarget is a contract whose quality rules can run: its port is a
 // table in a crawled database source.
 type CheckTarget struct {
-	ContractID  uint
+	ContractID uint
+	// DomainID is the product's domain: sql rules run only on its own
+	// domain's sources (they can read any table the source's credentials
+	// can; the library metrics read only the port's table).
+	DomainID    uint
 	ProductName string
 	PortName    string
 	Source      *Source
@@ -81,6 +85,9 @@ func (s *Store) PortChecks(ctx context.Context, p Principal, domainSlug, product
 }
 
 func checkTargetOf(t contractTarget, src *Source) (CheckTarget, bool) {
+	if t.productStatus == StatusRetired {
+		return CheckTarget{}, false
+	}
 	d := driftOf(t)
 	if !d.Checked || d.TableGone || d.NoObject {
 		return CheckTarget{}, false
@@ -91,7 +98,7 @@ func checkTargetOf(t contractTarget, src *Source) (CheckTarget, bool) {
 	if len(obj.Rules) == 0 {
 		return CheckTarget{}, false
 	}
-	return CheckTarget{ContractID: t.contractID, ProductName: t.productName, PortName: t.portName, Source: src,
+	return CheckTarget{ContractID: t.contractID, DomainID: t.domainID, ProductName: t.productName, PortName: t.portName, Source: src,
 		Schema: t.assetSchema, Table: t.assetName, Object: obj.Table(), Rules: obj.Rules}, true
 }
 
@@ -99,20 +106,15 @@ func checkTargetOf(t contractTarget, src *Source) (CheckTarget, bool) {
 const checkHistoryDays = 90
 
 // RecordChecks stores one run of a contract's checks and moves its quality
-// finding: open while a rule fails, closed once none does. Rules that did
-// not run say nothing either way.
+// finding (see judgeQuality).
 func (s *Store) RecordChecks(ctx context.Context, contractID uint, trigger string, results []CheckResult) error {
 	now := s.now()
 	err := s.writeFindings(ctx, func(tx *gorm.DB) error {
-		var c struct {
-			ProductID uint
-			DomainID  uint
-			Name      string
-			PortName  string
+		var n int64
+		if err := tx.Model(&Contract{}).Where("id = ?", contractID).Count(&n).Error; err != nil {
+			return err
 		}
-		err := tx.Table("contracts").Select("contracts.product_id, products.domain_id, products.name, contracts.port_name").
-			Joins("JOIN products ON products.id = contracts.product_id").Where("contracts.id = ?", contractID).Take(&c).Error
-		if err != nil {
+		if n == 0 {
 			return Errorf(ENOTFOUND, "The contract is gone.")
 		}
 		for i := range results {
@@ -120,7 +122,11 @@ func (s *Store) RecordChecks(ctx context.Context, contractID uint, trigger strin
 			if results[i].RanAt.IsZero() {
 				results[i].RanAt = now
 			}
-			results[i].Message = truncate(results[i].Message, 2000)
+			r := &results[i]
+			// Each to its column (truncate adds an ellipsis: one less).
+			r.Message, r.RuleID, r.RuleName = truncate(r.Message, 2000), truncate(r.RuleID, 299), truncate(r.RuleName, 299)
+			r.Property, r.Metric, r.Severity = truncate(r.Property, 299), truncate(r.Metric, 63), truncate(r.Severity, 31)
+			r.Threshold, r.Status = truncate(r.Threshold, 199), truncate(r.Status, 15)
 		}
 		if len(results) > 0 {
 			if err := tx.Create(&results).Error; err != nil {
@@ -130,32 +136,7 @@ func (s *Store) RecordChecks(ctx context.Context, contractID uint, trigger strin
 		if err := tx.Where("contract_id = ? AND ran_at < ?", contractID, now.Add(-checkHistoryDays*24*time.Hour)).Delete(&CheckResult{}).Error; err != nil {
 			return err
 		}
-		ev := &evaluation{tx: tx, now: now, rules: s.findingRules}
-		existing, err := ev.existing(FindingQuality, findingScope{products: []uint{}}, []uint{contractID})
-		if err != nil {
-			return err
-		}
-		var failed []string
-		for _, r := range results {
-			if r.Status == CheckFailed {
-				failed = append(failed, checkSentence(r))
-			}
-		}
-		var want *Finding
-		if len(failed) > 0 {
-			productID := c.ProductID
-			detail := fmt.Sprintf("%d of %d checks failed: %s", len(failed), len(results), strings.Join(failed, "; "))
-			want = &Finding{Kind: FindingQuality, SubjectID: contractID, ProductID: &productID, DomainID: c.DomainID,
-				Title: c.Name + " · " + c.PortName, Detail: truncate(detail, 1000)}
-		}
-		ev.judge(existing[contractID], want, contractID, FindingQuality, "every check passed")
-		if err := ev.write(); err != nil {
-			return err
-		}
-		if len(ev.upserts) > 0 {
-			return bumpVersion(tx, findingsVersionRow)
-		}
-		return nil
+		return s.judgeQuality(tx, contractID, now)
 	})
 	return internal("record checks", err)
 }
@@ -181,4 +162,80 @@ func (s *Store) CheckHistory(ctx context.Context, contractID uint, limit int) ([
 	var out []CheckResult
 	err := s.db.WithContext(ctx).Where("contract_id = ?", contractID).Order("ran_at DESC, id DESC").Limit(limit).Find(&out).Error
 	return out, internal("check history", err)
+}
+
+// judgeQuality moves a contract's quality finding by the latest result of
+// each of its current rules: open while one fails; closed once none fails
+// and one passed. Rules that did not run (not run, error) say nothing
+// either way, so a source that is down leaves the finding as it was.
+func (s *Store) judgeQuality(tx *gorm.DB, contractID uint, now time.Time) error {
+	var c struct {
+		ProductID uint
+		DomainID  uint
+		Name      string
+		PortName  string
+		Status    string
+		Expect    string
+	}
+	err := tx.Table("contracts").Select("contracts.product_id, products.domain_id, products.name, contracts.port_name, products.status, contracts.expect").
+		Joins("JOIN products ON products.id = contracts.product_id").Where("contracts.id = ?", contractID).Take(&c).Error
+	if err != nil {
+		return err
+	}
+	latest, err := latestChecks(tx, contractID, c.Expect)
+	if err != nil {
+		return err
+	}
+	var failed []string
+	passed := 0
+	for _, r := range latest {
+		switch r.Status {
+		case CheckFailed:
+			failed = append(failed, checkSentence(r))
+		case CheckPassed:
+			passed++
+		}
+	}
+	ev := &evaluation{tx: tx, now: now, rules: s.findingRules}
+	existing, err := ev.existing(FindingQuality, findingScope{products: []uint{}}, []uint{contractID})
+	if err != nil {
+		return err
+	}
+	var want *Finding
+	why := "every check passed"
+	switch {
+	case c.Status == StatusRetired:
+		why = "the product is retired"
+	case len(failed) > 0:
+		productID := c.ProductID
+		detail := fmt.Sprintf("%d of %d checks failed: %s", len(failed), len(latest), strings.Join(failed, "; "))
+		want = &Finding{Kind: FindingQuality, SubjectID: contractID, ProductID: &productID, DomainID: c.DomainID,
+			Title: c.Name + " · " + c.PortName, Detail: truncate(detail, 1000)}
+	case len(currentRules(c.Expect)) == 0:
+		why = "the contract has no quality rules any more"
+	case passed == 0:
+		return nil // nothing ran: nothing is known
+	}
+	ev.judge(existing[contractID], want, contractID, FindingQuality, why)
+	if err := ev.write(); err != nil {
+		return err
+	}
+	if len(ev.upserts) > 0 {
+		return bumpVersion(tx, findingsVersionRow)
+	}
+	return nil
+}
+
+// currentRules are the ids of the quality rules a contract's expectations
+// hold now; results of rules removed or moved are history, not current.
+func currentRules(expect string) map[string]bool {
+	var objects []ContractExpect
+	_ = json.Unmarshal([]byte(expect), &objects)
+	out := map[string]bool{}
+	for _, o := range objects {
+		for _, r := range o.Rules {
+			out[r.ID] = true
+		}
+	}
+	return out
 }

@@ -59,6 +59,7 @@ type contractTarget struct {
 	contractID, productID, domainID uint
 	productName, productStatus      string
 	portName                        string
+	portExists                      bool
 	sourceID                        *uint
 	sourceKind                      SourceKind
 	sourceAssets                    bool // the source has been crawled
@@ -87,6 +88,8 @@ func dialectOf(kind SourceKind) string {
 // driftOf compares one contract with its crawled table.
 func driftOf(t contractTarget) ContractDrift {
 	switch {
+	case !t.portExists:
+		return ContractDrift{Why: "the product has no port " + t.portName + " any more"}
 	case t.sourceID == nil:
 		return ContractDrift{Why: "the port is not in a crawled source"}
 	case dialectOf(t.sourceKind) == "":
@@ -154,9 +157,10 @@ func (ev *evaluation) loadContractTargets(scope findingScope) ([]contractTarget,
 	q := ev.tx.Table("contracts c").
 		Select(`c.id, c.product_id, p.domain_id, p.name, p.status, c.port_name, op.source_id, coalesce(s.kind, ''),
 			coalesce(op.location, ''), a.id, coalesce(a.schema, ''), coalesce(a.name, ''), coalesce(a.columns, '[]'), a.gone_at, c.expect,
-			CASE WHEN op.source_id IS NOT NULL AND EXISTS (SELECT 1 FROM assets x WHERE x.source_id = op.source_id) THEN 1 ELSE 0 END`).
+			CASE WHEN op.source_id IS NOT NULL AND EXISTS (SELECT 1 FROM assets x WHERE x.source_id = op.source_id) THEN 1 ELSE 0 END,
+			CASE WHEN op.id IS NULL THEN 0 ELSE 1 END`).
 		Joins("JOIN products p ON p.id = c.product_id").
-		Joins("LEFT JOIN output_ports op ON op.product_id = c.product_id AND op.name = c.port_name").
+		Joins("LEFT JOIN output_ports op ON op.product_id = c.product_id AND lower(op.name) = lower(c.port_name)").
 		Joins("LEFT JOIN sources s ON s.id = op.source_id").
 		Joins("LEFT JOIN assets a ON a.source_id = op.source_id AND a.key = op.location")
 	switch {
@@ -178,12 +182,12 @@ func (ev *evaluation) loadContractTargets(scope findingScope) ([]contractTarget,
 	var out []contractTarget
 	for rows.Next() {
 		var t contractTarget
-		var crawled int
+		var crawled, port int
 		if err := rows.Scan(&t.contractID, &t.productID, &t.domainID, &t.productName, &t.productStatus, &t.portName, &t.sourceID,
-			&t.sourceKind, &t.location, &t.assetID, &t.assetSchema, &t.assetName, &t.assetColumns, &t.assetGone, &t.expect, &crawled); err != nil {
+			&t.sourceKind, &t.location, &t.assetID, &t.assetSchema, &t.assetName, &t.assetColumns, &t.assetGone, &t.expect, &crawled, &port); err != nil {
 			return nil, err
 		}
-		t.sourceAssets = crawled == 1
+		t.sourceAssets, t.portExists = crawled == 1, port == 1
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -214,6 +218,10 @@ func (ev *evaluation) contractDrift(scope findingScope) error {
 	if err != nil {
 		return err
 	}
+	quality, err := ev.existing(FindingQuality, contractScope, ids)
+	if err != nil {
+		return err
+	}
 	seen := make(map[uint]bool, len(targets))
 	for _, t := range targets {
 		seen[t.contractID] = true
@@ -234,12 +242,25 @@ func (ev *evaluation) contractDrift(scope findingScope) error {
 			}
 		}
 		ev.judge(existing[t.contractID], want, t.contractID, FindingContractDrift, why)
+		// Checks stop with the product or the port; their finding goes too.
+		switch q := quality[t.contractID]; {
+		case q == nil:
+		case t.productStatus == StatusRetired:
+			ev.judge(q, nil, t.contractID, FindingQuality, "the product is retired")
+		case !t.portExists:
+			ev.judge(q, nil, t.contractID, FindingQuality, "the product has no port "+t.portName+" any more")
+		}
 	}
 	// Findings of contracts deleted, or no longer in the scope's products.
 	if scope.all() || scope.domain != 0 {
 		for id, f := range existing {
 			if !seen[id] {
 				ev.judge(f, nil, id, FindingContractDrift, "the contract was removed")
+			}
+		}
+		for id, f := range quality {
+			if !seen[id] {
+				ev.judge(f, nil, id, FindingQuality, "the contract was removed")
 			}
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/meshport/meshport/models/odcs"
@@ -28,9 +30,12 @@ type ContractView struct {
 // ContractSaved is what saving a contract did.
 type ContractSaved struct {
 	Contract *Contract
-	// Version is the new version; nil when the document did not change.
-	Version    *ContractVersion
-	Comparison odcs.Comparison
+	// Version is the version saved; nil when the document did not change.
+	Version *ContractVersion
+	// Created: the port had no contract. Amended: a change that needs no
+	// new version (the status) amended the current version's record.
+	Created, Amended bool
+	Comparison       odcs.Comparison
 }
 
 // PortContract reads a port's contract with its table, drift and latest
@@ -70,7 +75,7 @@ func (s *Store) PortContract(ctx context.Context, domainSlug, productSlug, portN
 			v.Drift = driftOf(t)
 		}
 	}
-	if v.Checks, err = latestChecks(tx, c.ID); err != nil {
+	if v.Checks, err = latestChecks(tx, c.ID, c.Expect); err != nil {
 		return nil, internal("load checks", err)
 	}
 	return v, nil
@@ -88,7 +93,9 @@ func portNamed(prod *Product, name string) (OutputPort, error) {
 
 func contractOf(tx *gorm.DB, productID uint, port string) (*Contract, error) {
 	var c Contract
-	err := tx.Where("product_id = ? AND port_name = ?", productID, port).Take(&c).Error
+	// Port names are unique per product ignoring case, as the product
+	// form checks them; a port whose name changed case keeps its contract.
+	err := tx.Where("product_id = ? AND lower(port_name) = lower(?)", productID, port).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -118,6 +125,9 @@ func (s *Store) SaveContract(ctx context.Context, p Principal, domainSlug, produ
 		if err != nil {
 			return err
 		}
+		if err := checkContractHeader(doc); err != nil {
+			return err
+		}
 		canonical := string(doc.Canonical())
 		if cur != nil && cur.Document == canonical {
 			out.Contract = cur
@@ -144,7 +154,7 @@ func (s *Store) SaveContract(ctx context.Context, p Principal, domainSlug, produ
 			}
 		}
 		sameVersion := cur != nil && cur.Version == doc.Version()
-		c.DocumentID, c.Version, c.Status = truncate(doc.ID(), 200), doc.Version(), truncate(doc.Status(), 32)
+		c.DocumentID, c.Version, c.Status = doc.ID(), doc.Version(), doc.Status()
 		c.Document, c.Expect, c.UpdatedBy, c.UpdatedAt = canonical, expectJSON(doc), truncate(p.Label(), 299), now
 		if err := tx.Save(c).Error; err != nil {
 			return err
@@ -166,7 +176,7 @@ func (s *Store) SaveContract(ctx context.Context, p Principal, domainSlug, produ
 			}
 			return err
 		}
-		out.Contract, out.Version = c, v
+		out.Contract, out.Version, out.Created, out.Amended = c, v, cur == nil, sameVersion
 		if v.Breaking && !sameVersion {
 			if err := s.queueBreakingNotices(tx, prod, c, v, p.Label()); err != nil {
 				return err
@@ -182,12 +192,33 @@ func (s *Store) SaveContract(ctx context.Context, p Principal, domainSlug, produ
 		if err := s.reevaluate(tx, p, findingScope{products: []uint{prod.ID}}); err != nil {
 			return err
 		}
+		if err := s.judgeQuality(tx, c.ID, now); err != nil { // its rules may have changed
+			return err
+		}
 		return s.judgeSave(tx, prod)
 	})
 	if err != nil {
 		return nil, internal("save contract", err)
 	}
 	return out, nil
+}
+
+// checkContractHeader refuses an id, version or status longer than meshport
+// keeps (ODCS sets no limit; these are far beyond real ones).
+func checkContractHeader(doc *odcs.Contract) error {
+	errs := FieldErrors{}
+	for _, f := range []struct {
+		field, value string
+		max          int
+	}{{"id", doc.ID(), 200}, {"version", doc.Version(), 64}, {"status", doc.Status(), 32}} {
+		if n := utf8.RuneCountInString(f.value); n > f.max {
+			errs.Add(f.field, fmt.Sprintf("Use at most %d characters (this has %d).", f.max, n))
+		}
+	}
+	if len(errs) > 0 {
+		return &Error{Code: EINVALID, Message: "The contract's " + strings.Join(sortedKeys(errs), ", ") + " is too long.", Fields: errs}
+	}
+	return nil
 }
 
 // checkFirstVersion accepts any semantic version for a new contract.
@@ -348,11 +379,19 @@ func (s *Store) DraftContract(ctx context.Context, domainSlug, productSlug, port
 	return odcs.FromTable(id, v.Product.Name+" · "+v.Port.Name, v.Asset.Name, in, dialect), nil
 }
 
-// latestChecks is the newest result of each rule of a contract.
-func latestChecks(tx *gorm.DB, contractID uint) ([]CheckResult, error) {
-	var out []CheckResult
+// latestChecks is the newest result of each current rule of a contract
+// (expect is the contract's Expect).
+func latestChecks(tx *gorm.DB, contractID uint, expect string) ([]CheckResult, error) {
+	var all []CheckResult
 	err := tx.Where(`contract_id = ? AND id IN (SELECT max(id) FROM check_results WHERE contract_id = ? GROUP BY rule_id)`, contractID, contractID).
-		Order("rule_id").Find(&out).Error
+		Order("rule_id").Find(&all).Error
+	current := currentRules(expect)
+	out := all[:0]
+	for _, r := range all {
+		if current[r.RuleID] {
+			out = append(out, r)
+		}
+	}
 	return out, err
 }
 
@@ -376,7 +415,7 @@ type PortContractSummary struct {
 func (s *Store) ProductContracts(ctx context.Context, productID uint) (map[string]PortContractSummary, error) {
 	tx := s.db.WithContext(ctx)
 	var rows []Contract
-	if err := tx.Select("id, port_name, version, status").Where("product_id = ?", productID).Find(&rows).Error; err != nil {
+	if err := tx.Select("id, port_name, version, status, expect").Where("product_id = ?", productID).Find(&rows).Error; err != nil {
 		return nil, internal("list contracts", err)
 	}
 	if len(rows) == 0 {
@@ -390,15 +429,24 @@ func (s *Store) ProductContracts(ctx context.Context, productID uint) (map[strin
 	for _, t := range targets {
 		drift[t.contractID] = driftOf(t)
 	}
+	ids := make([]uint, len(rows))
+	for i, c := range rows {
+		ids[i] = c.ID
+	}
+	var latest []CheckResult
+	err = tx.Select("id, contract_id, rule_id, status").
+		Where("id IN (SELECT max(id) FROM check_results WHERE contract_id IN ? GROUP BY contract_id, rule_id)", ids).Find(&latest).Error
+	if err != nil {
+		return nil, internal("load checks", err)
+	}
 	out := make(map[string]PortContractSummary, len(rows))
 	for _, c := range rows {
-		latest, err := latestChecks(tx, c.ID)
-		if err != nil {
-			return nil, internal("load checks", err)
-		}
 		sum := PortContractSummary{Version: c.Version, Status: c.Status, Drift: drift[c.ID], Checks: map[string]int{}}
+		current := currentRules(c.Expect)
 		for _, r := range latest {
-			sum.Checks[r.Status]++
+			if r.ContractID == c.ID && current[r.RuleID] {
+				sum.Checks[r.Status]++
+			}
 		}
 		out[strings.ToLower(c.PortName)] = sum
 	}

@@ -17,6 +17,9 @@ version: 1.0.0
 status: active
 schema:
   - name: main
+    quality:
+      - metric: rowCount
+        mustBeGreaterThan: 10
     properties:
       - name: id
         logicalType: integer
@@ -159,4 +162,59 @@ func tableCounts(t *testing.T, s *models.Store, tables []string) map[string]int6
 		out[table] = countWhere(t, s, table, "1 = 1")
 	}
 	return out
+}
+
+// A run where nothing could be measured leaves the quality finding as it
+// was; removing the failing rule closes it; over-long headers are refused
+// at their field; only verified people follow a contract.
+func TestQualityFindingFollowsWhatIsKnown(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		createDomain(t, s, "Sales", "sales@example.com")
+		_, err := s.CreateProduct(ctx, admin, productInput("sales", "Leads"))
+		mustOK(t, err, "create product")
+		saved, err := s.SaveContract(ctx, admin, "sales", "leads", "main", parseContract(t, mainContract))
+		mustOK(t, err, "save")
+		prod := product(t, s, "sales", "leads")
+		open := func() int {
+			t.Helper()
+			fs, err := s.ProductFindingsOf(ctx, models.FindingQuality, prod.ID)
+			mustOK(t, err, "findings")
+			return len(fs)
+		}
+		rule := "schema[0].quality[0]"
+		mustOK(t, s.RecordChecks(ctx, saved.Contract.ID, "manual", []models.CheckResult{{RuleID: rule, Metric: "rowCount", Status: models.CheckFailed}}), "failed")
+		if open() != 1 {
+			t.Fatal("no quality finding after a failed check")
+		}
+		mustOK(t, s.RecordChecks(ctx, saved.Contract.ID, "crawl", []models.CheckResult{{RuleID: rule, Metric: "rowCount", Status: models.CheckError,
+			Message: "The checks did not run: connection refused"}}), "error")
+		if open() != 1 {
+			t.Error("a run that measured nothing closed the quality finding")
+		}
+		// The failing rule removed (a minor change): the finding closes, and
+		// its old result is no longer the contract's latest.
+		without := strings.Replace(strings.Replace(mainContract, "    quality:\n      - metric: rowCount\n        mustBeGreaterThan: 10\n", "", 1), "1.0.0", "1.1.0", 1)
+		_, err = s.SaveContract(ctx, admin, "sales", "leads", "main", parseContract(t, without))
+		mustOK(t, err, "remove the rule")
+		if open() != 0 {
+			t.Error("the quality finding stayed after its rule was removed")
+		}
+		v, err := s.PortContract(ctx, "sales", "leads", "main")
+		mustOK(t, err, "contract")
+		if len(v.Checks) != 0 {
+			t.Errorf("results of a removed rule are still current: %+v", v.Checks)
+		}
+
+		_, err = s.SaveContract(ctx, admin, "sales", "leads", "main", parseContract(t, strings.Replace(without, "status: active", "status: "+strings.Repeat("s", 40), 1)))
+		if !models.ErrorFields(err).Has("status") {
+			t.Errorf("a 40-character status: %v", err)
+		}
+		unverified := person(7, "eve@example.com")
+		unverified.EmailVerified = false
+		if err := s.WatchContract(ctx, unverified, "sales", "leads", "main", true); models.ErrorCode(err) != models.EFORBIDDEN {
+			t.Errorf("an unverified email follows the contract: %v", err)
+		}
+		mustOK(t, s.WatchContract(ctx, person(8, "bob@example.com"), "sales", "leads", "main", true), "verified person follows")
+	})
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"html"
 	"strings"
@@ -25,8 +26,9 @@ type ContractWatcher struct {
 // viewers.
 func (s *Store) WatchContract(ctx context.Context, p Principal, domainSlug, productSlug, portName string, on bool) error {
 	email := strings.ToLower(strings.TrimSpace(p.Email))
-	if email == "" {
-		return Errorf(EFORBIDDEN, "Sign in with an email address to be told of changes.")
+	if p.UserID == 0 || p.ReadOnly || !p.EmailVerified || email == "" {
+		// Emails go only to an address its owner proved, as reports do.
+		return Errorf(EFORBIDDEN, "Only a person signed in with a verified email address can be told of changes.")
 	}
 	return internal("watch contract", s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		prod, err := getProduct(tx, domainSlug, productSlug)
@@ -70,7 +72,7 @@ func (s *Store) queueBreakingNotices(tx *gorm.DB, prod *Product, c *Contract, v 
 		return nil
 	}
 	link := s.baseURL + "/products/" + prod.Domain.Slug + "/" + prod.Slug + "/ports/" + c.PortName + "/contract/versions/" + v.Version
-	subject := truncate(fmt.Sprintf("Breaking change: %s · %s contract %s", prod.Name, c.PortName, v.Version), 299)
+	subject := truncate(fmt.Sprintf("Breaking change: %s · %s contract %s", prod.Name, c.PortName, v.Version), 298)
 	var text, body strings.Builder
 	fmt.Fprintf(&text, "%s changed the contract of %s · %s to version %s. These changes can break what reads it:\n\n", by, prod.Name, c.PortName, v.Version)
 	fmt.Fprintf(&body, "<p>%s changed the contract of <strong>%s · %s</strong> to version %s. These changes can break what reads it:</p><ul>",
@@ -82,11 +84,14 @@ func (s *Store) queueBreakingNotices(tx *gorm.DB, prod *Product, c *Contract, v 
 	fmt.Fprintf(&text, "\nSee the version and its diff: %s\n\nYou get this because you follow this contract; stop on its page.\n", link)
 	fmt.Fprintf(&body, `</ul><p><a href="%s">See the version and its diff</a>.</p><p>You get this because you follow this contract; stop on its page.</p>`, html.EscapeString(link))
 	now := s.now()
-	period := truncate(fmt.Sprintf("contract %d %s", c.ID, v.Version), 40)
+	// The period keys the outbox row (one notice per follower and version)
+	// and has 40 characters: the version goes in as a short hash.
+	sum := sha256.Sum256([]byte(v.Version))
+	period := fmt.Sprintf("contract %d %x", c.ID, sum[:6])
 	msgs := make([]OutboxMessage, len(emails))
 	for i, e := range emails {
 		msgs[i] = OutboxMessage{Recipient: e, Period: period, Subject: subject, HTML: body.String(), Text: text.String(),
-			Status: OutboxQueued, NextAttemptAt: now, QueuedAt: now, QueuedBy: truncate(by, 299)}
+			Status: OutboxQueued, NextAttemptAt: now, QueuedAt: now, QueuedBy: truncate(by, 298)}
 	}
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&msgs).Error
 }

@@ -15,7 +15,7 @@ func attachContractFacts(tx *gorm.DB, subjects []policySubject, productIDs []uin
 			subjects[i].facts.OutputPorts[j].Checks = []policy.Check{}
 		}
 	}
-	q := tx.Table("contracts c").Select(`c.id, c.product_id, c.port_name, c.version, c.status,
+	q := tx.Table("contracts c").Select(`c.id, c.product_id, c.port_name, c.version, c.status, c.expect,
 		CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.kind = ? AND f.subject_id = c.id AND f.status <> ?) THEN 1 ELSE 0 END`,
 		FindingContractDrift, FindingClosed)
 	if productIDs != nil {
@@ -30,6 +30,7 @@ func attachContractFacts(tx *gorm.DB, subjects []policySubject, productIDs []uin
 		port    string
 	}
 	byContract := map[uint]*policy.Port{}
+	rulesOf := map[uint]map[string]bool{}
 	ports := map[key]*policy.Port{}
 	for i := range subjects {
 		for j := range subjects[i].facts.OutputPorts {
@@ -39,15 +40,15 @@ func attachContractFacts(tx *gorm.DB, subjects []policySubject, productIDs []uin
 	}
 	for rows.Next() {
 		var id, productID uint
-		var port, version, status string
+		var port, version, status, expect string
 		var drift int
-		if err := rows.Scan(&id, &productID, &port, &version, &status, &drift); err != nil {
+		if err := rows.Scan(&id, &productID, &port, &version, &status, &expect, &drift); err != nil {
 			rows.Close()
 			return err
 		}
 		if p := ports[key{productID, strings.ToLower(port)}]; p != nil {
 			p.Contract = policy.Contract{Exists: true, Version: version, Status: status, Drift: drift == 1}
-			byContract[id] = p
+			byContract[id], rulesOf[id] = p, currentRules(expect)
 		}
 	}
 	rows.Close()
@@ -60,19 +61,20 @@ func attachContractFacts(tx *gorm.DB, subjects []policySubject, productIDs []uin
 	}
 	for start := 0; start < len(ids); start += 1000 {
 		part := ids[start:min(start+1000, len(ids))]
-		crows, err := tx.Raw(`SELECT contract_id, rule_name, property, metric, status, severity FROM check_results
+		crows, err := tx.Raw(`SELECT contract_id, rule_id, rule_name, property, metric, status, severity FROM check_results
 			WHERE id IN (SELECT max(id) FROM check_results WHERE contract_id IN ? GROUP BY contract_id, rule_id) ORDER BY rule_id`, part).Rows()
 		if err != nil {
 			return err
 		}
 		for crows.Next() {
 			var id uint
+			var rule string
 			var c policy.Check
-			if err := crows.Scan(&id, &c.Name, &c.Property, &c.Metric, &c.Status, &c.Severity); err != nil {
+			if err := crows.Scan(&id, &rule, &c.Name, &c.Property, &c.Metric, &c.Status, &c.Severity); err != nil {
 				crows.Close()
 				return err
 			}
-			if p := byContract[id]; p != nil {
+			if p := byContract[id]; p != nil && rulesOf[id][rule] {
 				p.Checks = append(p.Checks, c)
 			}
 		}

@@ -94,6 +94,7 @@ func (s *Store) ApplyODPS(ctx context.Context, p Principal, files []ODPSFile, dr
 		file     string
 		in       ProductInput
 		warnings []string
+		present  map[string]bool // meshport's custom properties the document gives
 	}
 	var plan []planned
 	var problems []string
@@ -113,7 +114,7 @@ func (s *Store) ApplyODPS(ctx context.Context, p Principal, files []ODPSFile, dr
 			}
 			continue
 		}
-		in, warnings, errs := productInputOf(doc)
+		in, warnings, present, errs := productInputOf(doc)
 		if len(errs) > 0 {
 			for _, k := range sortedKeys(errs) {
 				problems = append(problems, f.Name+": "+k+": "+errs[k])
@@ -121,7 +122,7 @@ func (s *Store) ApplyODPS(ctx context.Context, p Principal, files []ODPSFile, dr
 			}
 			continue
 		}
-		plan = append(plan, planned{file: f.Name, in: in, warnings: warnings})
+		plan = append(plan, planned{file: f.Name, in: in, warnings: warnings, present: present})
 	}
 	if len(problems) > 0 {
 		return nil, &Error{Code: code, Message: "Nothing was applied: " + strings.Join(problems, "; "), Fields: fields}
@@ -141,7 +142,20 @@ func (s *Store) ApplyODPS(ctx context.Context, p Principal, files []ODPSFile, dr
 			var err error
 			if _, gerr := getProduct(tx, pl.in.Domain, pl.in.Slug); gerr == nil {
 				res.Action = "updated"
-				_, err = s.changeProductIn(tx, p, pl.in.Domain, pl.in.Slug, func(*Product) (ProductInput, error) { return pl.in, nil })
+				_, err = s.changeProductIn(tx, p, pl.in.Domain, pl.in.Slug, func(cur *Product) (ProductInput, error) {
+					// What ODPS has no field for stays as it is unless given.
+					in := pl.in
+					if !pl.present[odpsClassification] {
+						in.Classification = cur.Classification
+					}
+					if !pl.present[odpsContainsPII] {
+						in.ContainsPII = cur.ContainsPII
+					}
+					if !pl.present[odpsFreshnessSLA] {
+						in.FreshnessSLA = cur.Input().FreshnessSLA
+					}
+					return in, nil
+				})
 			} else if ErrorCode(gerr) == ENOTFOUND {
 				res.Action = "created"
 				_, err = s.createProductIn(tx, p, pl.in)
@@ -198,8 +212,9 @@ func k0(keys []string) string {
 
 // productInputOf reads an ODPS document into a product as submitted, with
 // warnings for what meshport keeps elsewhere or not yet.
-func productInputOf(doc *odps.Product) (ProductInput, []string, FieldErrors) {
+func productInputOf(doc *odps.Product) (ProductInput, []string, map[string]bool, FieldErrors) {
 	errs := FieldErrors{}
+	present := map[string]bool{}
 	var warnings []string
 	in := ProductInput{Name: doc.Name(), Domain: doc.Domain(), Status: doc.Status(), Tags: doc.Tags(),
 		Description: doc.Description().Usage, Purpose: doc.Description().Purpose, Classification: ClassInternal}
@@ -231,6 +246,7 @@ func productInputOf(doc *odps.Product) (ProductInput, []string, FieldErrors) {
 		}
 	}
 	for _, cp := range doc.CustomProperties() {
+		present[cp.Property] = true
 		switch cp.Property {
 		case odpsClassification:
 			in.Classification = fmt.Sprint(cp.Value)
@@ -272,5 +288,5 @@ func productInputOf(doc *odps.Product) (ProductInput, []string, FieldErrors) {
 		}
 	}
 	sort.Strings(warnings)
-	return in, warnings, errs
+	return in, warnings, present, errs
 }

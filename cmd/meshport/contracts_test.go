@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -329,6 +330,35 @@ func TestContractAPIAndDrift(t *testing.T) {
 	if status, body := vera.send(http.MethodGet, contractAPI+"/versions", "", ""); status != 200 || !strings.Contains(body, `"version":"1.0.0"`) {
 		t.Errorf("versions: %d %s", status, body)
 	}
+
+	// A product of another domain on the same source: its SQL rule does not
+	// run with the source's credentials (it could read any table); its
+	// library rule on its own port's table does.
+	ctx := context.Background()
+	if _, err := f.app.Store.CreateProduct(ctx, storeAdmin, models.ProductInput{Name: "Order mirror", Domain: "customer", Owner: "vera@example.com",
+		Status: models.StatusDraft, Classification: models.ClassInternal,
+		OutputPorts: []models.PortInput{{Name: "orders", Type: "table", Location: "public.orders", Source: "shop"}}}); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ = models.ParseContract([]byte(`apiVersion: v3.1.0
+kind: DataContract
+id: mirror
+version: 1.0.0
+status: active
+schema:
+  - name: orders
+    quality:
+      - {metric: rowCount, mustBeGreaterThan: 0}
+      - {type: sql, query: "SELECT count(*) FROM pg_catalog.pg_authid", mustBeGreaterThan: 0}
+`))
+	if _, err := f.app.Store.SaveContract(ctx, storeAdmin, "customer", "order-mirror", "orders", doc); err != nil {
+		t.Fatal(err)
+	}
+	ada := f.app.apiAs(t, "ada@example.com", models.TokenRoleAdmin)
+	status, body = ada.send(http.MethodPost, "/api/v1/products/customer/order-mirror/ports/orders/checks", "", "")
+	if status != 200 || !strings.Contains(body, `"status":"passed"`) || !strings.Contains(body, "SQL checks run only on sources of the product's own domain") {
+		t.Errorf("checks of another domain's product: %d %s", status, body)
+	}
 }
 
 func productID(t *testing.T, app *testApp) uint {
@@ -408,4 +438,66 @@ func TestContractPagesRefuseBadInput(t *testing.T) {
 		t.Errorf("a viewer generated a contract: %d", res.StatusCode)
 	}
 	f.app.assertNothingWritten(t, before)
+}
+
+// TestDocumentBodyLimitFollowsTheRoute: only the routes that take a
+// contract or product document accept 3 MB bodies; a path that merely ends
+// like one (or encodes one) keeps the 1 MB limit, signed in or not.
+func TestDocumentBodyLimitFollowsTheRoute(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	big := strings.Repeat("x", 2<<20) // 2 MB: over the usual limit, under a document's
+	for _, path := range []string{"/nothing/here/contract/upload", "/products/x/y%2Fports%2Fp%2Fcontract%2Fupload", "/products/checkout/orders"} {
+		req, _ := http.NewRequest(http.MethodPost, app.URL+path, strings.NewReader(big))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: %d, want 413", path, res.StatusCode)
+		}
+		// Without a length the server reads up to the limit and stops
+		// (the form then fails its CSRF check), instead of reading 64 MB.
+		sent := &countingReader{r: io.LimitReader(zeros{}, 64<<20)}
+		req, _ = http.NewRequest(http.MethodPost, app.URL+path, sent)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			if res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Errorf("%s without a length: %d", path, res.StatusCode)
+			}
+		}
+		if sent.n > 16<<20 {
+			t.Errorf("%s without a length: the server read %d bytes", path, sent.n)
+		}
+	}
+	// The real upload route takes 2 MB (and then says what is wrong with it).
+	omar := app.signedIn(t, "omar")
+	omar.get("/products/checkout/orders/ports/orders/contract")
+	res := omar.upload("/products/checkout/orders/ports/orders/contract/upload", "file", "big.yaml", []byte("# "+big[:2<<20-100]))
+	if res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode >= 500 {
+		t.Errorf("a 2 MB upload: %d", res.StatusCode)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
