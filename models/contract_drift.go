@@ -30,6 +30,19 @@ func (d ContractDrift) Drifted() bool {
 	return d.Checked && (d.TableGone || d.NoObject || d.Drift.Any())
 }
 
+// Severity is how badly consumers are hit: high when what they read is
+// gone or another type (the table, a property, its type), medium when the
+// data may now hold nulls the contract rules out.
+func (d ContractDrift) Severity() string {
+	switch {
+	case !d.Drifted():
+		return ""
+	case d.TableGone || d.NoObject || len(d.Drift.Missing) > 0 || len(d.Drift.TypeMismatch) > 0:
+		return "high"
+	}
+	return "medium"
+}
+
 // Summary is the drift in one line, for findings, reports and lists.
 func (d ContractDrift) Summary() string {
 	switch {
@@ -236,7 +249,8 @@ func (ev *evaluation) contractDrift(scope findingScope) error {
 		case d.Drifted():
 			productID := t.productID
 			want = &Finding{Kind: FindingContractDrift, SubjectID: t.contractID, ProductID: &productID, AssetID: t.assetID,
-				SourceID: t.sourceID, DomainID: t.domainID, Title: t.productName + " · " + t.portName, Detail: d.Summary()}
+				SourceID: t.sourceID, DomainID: t.domainID, Title: t.productName + " · " + t.portName,
+				Detail: d.Severity() + " severity: " + d.Summary()}
 			if t.assetGone != nil {
 				want.AssetID = nil // the asset row may be deleted by retention
 			}

@@ -45,8 +45,8 @@ func TestGovernancePageShowsTheMesh(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	if got := res.Doc.Find("#policy-table tbody tr").Length(); got != 10 {
-		t.Errorf("policy rows = %d, want 10 (8 starters, checkout's own, the proposal)", got)
+	if got := res.Doc.Find("#policy-table tbody tr").Length(); got != 11 {
+		t.Errorf("policy rows = %d, want 11 (8 starters, checkout's two, the proposal)", got)
 	}
 	proposal := res.Doc.Find("#proposals article").Text()
 	for _, want := range []string{"Active products carry a tag", "1 of 2", "2 domains yet to vote", "Customer profiles"} {
@@ -120,7 +120,7 @@ func TestPolicyDryRunFromTheForm(t *testing.T) {
 			t.Errorf("dry run lacks %q: %s", want, text)
 		}
 	}
-	if n := app.count(t, "policies"); n != 10 {
+	if n := app.count(t, "policies"); n != 11 {
 		t.Errorf("a dry run wrote: %d policies", n)
 	}
 	bad := b.validate("/governance/policies/dry-run", "", policyForm(map[string]string{"rule": "size("}))

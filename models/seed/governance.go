@@ -24,6 +24,17 @@ func demoGovernance(ctx context.Context, s *models.Store) error {
 		return err
 	}
 
+	// Checkout promises contracts on its tables (ODCS, see docs/contracts.md).
+	if _, err := s.CreatePolicy(ctx, omar, models.PolicyInput{
+		Key: "checkout-table-contracts", Name: "Checkout tables have a data contract", Scope: models.ScopeDomain, Domain: "checkout",
+		Description: "Consumers build on checkout's tables; a contract says what they can rely on, and meshport checks it after every crawl.",
+		Severity:    models.SeverityWarning, Condition: "product.status == 'active'",
+		Rule:    "product.output_ports.all(p, p.type != 'table' || p.contract.exists && !p.contract.drift)",
+		Message: "'Give every table port of ' + product.name + ' a data contract that matches its table.'", Level: "gold",
+	}); err != nil {
+		return err
+	}
+
 	// A global proposal: checkout proposes and approves; customer and
 	// logistics have yet to vote, so it is open with its impact shown.
 	enforce := s.Now().AddDate(0, 0, 30).Format(time.DateOnly)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -64,6 +65,9 @@ func Reasons(f *models.FindingView) []string {
 	case models.FindingUnusedProduct:
 		return []string{"unread"}
 	case models.FindingContractDrift:
+		if sev, _, ok := strings.Cut(f.Detail, " severity: "); ok {
+			return []string{"drift", sev}
+		}
 		return []string{"drift"}
 	case models.FindingQuality:
 		return []string{"failed checks"}
