@@ -230,3 +230,39 @@ func floatEqual(a, b *float64) bool {
 	}
 	return *a == *b
 }
+
+// crawlEdges are the asset edges a crawl saw: each view reads its
+// DependsOn. Only assets this crawl saw count (seen; their ids are those of
+// stored, or of inserts for new ones): a dependency on anything else (not
+// crawled, gone) and on the view itself is dropped.
+func crawlEdges(snap *CrawlSnapshot, seen map[string]bool, stored map[string]*Asset, inserts []Asset) map[edgeKey]bool {
+	edges := map[edgeKey]bool{}
+	var ids map[string]uint // built only when some view has dependencies
+	for i := range snap.Assets {
+		o := &snap.Assets[i]
+		if len(o.DependsOn) == 0 {
+			continue
+		}
+		if ids == nil {
+			ids = make(map[string]uint, len(seen))
+			for key := range seen {
+				if a := stored[key]; a != nil {
+					ids[key] = a.ID
+				}
+			}
+			for j := range inserts {
+				ids[inserts[j].Key] = inserts[j].ID
+			}
+		}
+		from, ok := ids[o.Key()]
+		if !ok {
+			continue
+		}
+		for _, dep := range o.DependsOn {
+			if to, ok := ids[dep]; ok && to != from {
+				edges[edgeKey{from, to}] = true
+			}
+		}
+	}
+	return edges
+}

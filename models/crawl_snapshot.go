@@ -94,6 +94,15 @@ type ObservedAsset struct {
 	// FreshnessNote says why a configured freshness column gave no time
 	// ("freshness column \"x\" does not exist"), for the run's warnings.
 	FreshnessNote string
+
+	// DependsOn lists, for a view or materialized view, the keys (as Key
+	// builds them: "schema.name") of the tables and views it reads, each
+	// once, sorted; other schemas of the same database count. Objects of
+	// other databases, functions and what the crawl did not see (excluded
+	// or unknown) are left out, and so is the view itself. nil for tables
+	// and for sources that cannot tell. RecordCrawl stores them as the
+	// source's asset edges (AssetLineage).
+	DependsOn []string
 }
 
 // Key is the asset's identity within its source.

@@ -133,7 +133,9 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 	return run, nil
 }
 
-// recordCrawl is RecordCrawl's transaction, without the follow-ups.
+// recordCrawl is RecordCrawl's transaction, without the follow-ups. It
+// also replaces the source's asset edges by what this crawl's views read
+// (ObservedAsset.DependsOn), writing only what changed.
 func (s *Store) recordCrawl(ctx context.Context, run *CrawlRun, src *Source, snap *CrawlSnapshot, stored []Asset) (*CrawlRun, error) {
 	at := s.now()
 	cc := crawlContext{at: at, kind: SourceKind(src.Kind), epoch: snap.CountersEpoch, usageKnown: snap.UsageKnown}
@@ -197,6 +199,9 @@ func (s *Store) recordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		}
 		for i := range inserts {
 			insertObs[i].AssetID = inserts[i].ID
+		}
+		if err := syncAssetEdges(ctx, tx, src.ID, crawlEdges(snap, seen, byKey, inserts)); err != nil {
+			return err
 		}
 		if err := insertObservations(ctx, tx, append(insertObs, updateObs...)); err != nil {
 			return err

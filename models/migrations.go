@@ -274,6 +274,12 @@ func migrations() []*gormigrate.Migration {
 			}
 			return tx.Migrator().DropTable("contract_watchers", "check_results", "contract_versions", "contracts")
 		},
+	}, {
+		// Lineage: which crawled asset reads which (views and what they
+		// select from), replaced by every crawl of the source.
+		ID:       "0012_asset_lineage",
+		Migrate:  migrateLineage,
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("asset_edges") },
 	}}
 }
 

@@ -339,6 +339,9 @@ func (c *mysqlConnector) Crawl(ctx context.Context, progress func(assets int)) (
 		progress(len(assets))
 	}
 	snap := &models.CrawlSnapshot{ServerVersion: m.display()}
+	if err := c.viewDeps(ctx, m, assets, snap); err != nil {
+		return nil, err
+	}
 	known, note, err := c.usageAvailable(ctx, m)
 	if err != nil {
 		return nil, err
@@ -498,6 +501,110 @@ func (c *mysqlConnector) columns(ctx context.Context, m *mysqlSession, assets []
 	}
 	if err := rows.Err(); err != nil {
 		return c.fail(err, false)
+	}
+	return nil
+}
+
+// viewDeps sets DependsOn of every view among assets. Where the server has
+// information_schema.VIEW_TABLE_USAGE (MySQL 8.0.13+), it says; otherwise
+// (MariaDB, older MySQL) the tables are read from VIEW_DEFINITION, which the
+// server keeps normalised, every name as `db`.`table`. A definition the
+// user may not see (it needs SHOW VIEW) comes back empty: such views get no
+// dependencies and the crawl warns once.
+func (c *mysqlConnector) viewDeps(ctx context.Context, m *mysqlSession, assets []models.ObservedAsset, snap *models.CrawlSnapshot) error {
+	views := 0
+	exact := make(map[[2]string]string, len(assets))
+	folded := make(map[[2]string]string, len(assets))
+	for i := range assets {
+		o := &assets[i]
+		if o.Kind == models.AssetView {
+			views++
+		}
+		exact[[2]string{o.Schema, o.Name}] = o.Key()
+		folded[[2]string{strings.ToLower(o.Schema), strings.ToLower(o.Name)}] = o.Key()
+	}
+	if views == 0 {
+		return nil
+	}
+	// Names compare as written, or ignoring case where the server stores
+	// them folded (lower_case_table_names) and a definition keeps the case
+	// it was written in.
+	lookup := func(schema, name string) (string, bool) {
+		if key, ok := exact[[2]string{schema, name}]; ok {
+			return key, true
+		}
+		key, ok := folded[[2]string{strings.ToLower(schema), strings.ToLower(name)}]
+		return key, ok
+	}
+	var usage int
+	if err := m.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.TABLES
+		WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'VIEW_TABLE_USAGE'`).Scan(&usage); err != nil {
+		return c.fail(err, false)
+	}
+	refs := map[[2]string][]viewRef{}
+	var unreadable []string
+	if usage > 0 {
+		cond, args := c.schemaCond("VIEW_SCHEMA")
+		rows, err := m.tx.QueryContext(ctx, `SELECT VIEW_SCHEMA, VIEW_NAME, TABLE_SCHEMA, TABLE_NAME
+			FROM information_schema.VIEW_TABLE_USAGE WHERE `+cond, args...)
+		if err != nil {
+			return c.fail(err, false)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var vs, vn, ts, tn string
+			if err := rows.Scan(&vs, &vn, &ts, &tn); err != nil {
+				return c.fail(err, false)
+			}
+			v := [2]string{vs, vn}
+			refs[v] = append(refs[v], viewRef{Schema: ts, Name: tn})
+		}
+		if err := rows.Err(); err != nil {
+			return c.fail(err, false)
+		}
+	} else {
+		cond, args := c.schemaCond("TABLE_SCHEMA")
+		rows, err := m.tx.QueryContext(ctx, `SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION
+			FROM information_schema.VIEWS WHERE `+cond, args...)
+		if err != nil {
+			return c.fail(err, false)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var vs, vn string
+			var def sql.NullString
+			if err := rows.Scan(&vs, &vn, &def); err != nil {
+				return c.fail(err, false)
+			}
+			if _, crawled := exact[[2]string{vs, vn}]; !crawled {
+				continue
+			}
+			if strings.TrimSpace(def.String) == "" {
+				unreadable = append(unreadable, vs+"."+vn)
+				continue
+			}
+			refs[[2]string{vs, vn}] = viewReferences(def.String, dialectMySQL)
+		}
+		if err := rows.Err(); err != nil {
+			return c.fail(err, false)
+		}
+	}
+	for i := range assets {
+		o := &assets[i]
+		if o.Kind == models.AssetView {
+			o.DependsOn = resolveViewRefs(refs[[2]string{o.Schema, o.Name}], o.Schema, o.Key(), lookup)
+		}
+	}
+	if len(unreadable) > 0 {
+		sort.Strings(unreadable)
+		more := ""
+		if len(unreadable) > 5 {
+			more = fmt.Sprintf(" and %d more", len(unreadable)-5)
+			unreadable = unreadable[:5]
+		}
+		snap.Warnings = append(snap.Warnings, fmt.Sprintf(
+			"the definitions of %s%s are not readable, so what they read is unknown: grant the crawler SHOW VIEW",
+			strings.Join(unreadable, ", "), more))
 	}
 	return nil
 }

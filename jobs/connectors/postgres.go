@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -476,9 +477,64 @@ const pgColumnsQuery = `SELECT a.attrelid, a.attname::text, format_type(a.atttyp
 	WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
 	ORDER BY a.attrelid, a.attnum`
 
+// pgViewDepsQuery lists what the given views and materialized views read,
+// in one query: the relations their ON SELECT rewrite rule (the view's
+// query, "_RETURN") depends on. The rule also depends on the view itself
+// (left out) and on functions and types (other catalogs, left out); rules
+// for INSERT, UPDATE or DELETE say where a view writes, not what it reads.
+// A relation the crawl does not report (system catalogs, excluded, a
+// sequence) is dropped by the caller.
+const pgViewDepsQuery = `SELECT DISTINCT r.ev_class, d.refobjid
+	FROM pg_rewrite r
+	JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+	WHERE r.ev_class = ANY($1::oid[]) AND r.ev_type = '1' AND d.refobjid <> r.ev_class`
+
+// viewDeps sets DependsOn of the crawled views and materialized views, with
+// one query for all of them (none without views). byOID finds a crawled
+// relation's index in snap.Assets.
+func (c *pgConnector) viewDeps(ctx context.Context, tx pgx.Tx, snap *models.CrawlSnapshot, byOID map[uint32]int) error {
+	var views []uint32
+	for oid, i := range byOID {
+		if k := snap.Assets[i].Kind; k == models.AssetView || k == models.AssetMaterializedView {
+			views = append(views, oid)
+		}
+	}
+	if len(views) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, pgViewDepsQuery, views)
+	if err != nil {
+		return c.queryError(ctx, err, "pg_depend")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var view, ref uint32
+		if err := rows.Scan(&view, &ref); err != nil {
+			return c.queryError(ctx, err, "pg_depend")
+		}
+		vi, ok := byOID[view]
+		ri, ok2 := byOID[ref]
+		if !ok || !ok2 {
+			continue
+		}
+		o := &snap.Assets[vi]
+		o.DependsOn = append(o.DependsOn, snap.Assets[ri].Key())
+	}
+	if err := rows.Err(); err != nil {
+		return c.queryError(ctx, err, "pg_depend")
+	}
+	for i := range snap.Assets {
+		if deps := snap.Assets[i].DependsOn; len(deps) > 1 {
+			slices.Sort(deps)
+			snap.Assets[i].DependsOn = slices.Compact(deps)
+		}
+	}
+	return nil
+}
+
 // Crawl reads every wanted relation: one query for relations and their
-// statistics, one for all columns, then one max() per configured freshness
-// column.
+// statistics, one for all columns, one for what the views read, then one
+// max() per configured freshness column.
 func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*models.CrawlSnapshot, error) {
 	if progress == nil {
 		progress = func(int) {}
@@ -619,6 +675,10 @@ func (c *pgConnector) Crawl(ctx context.Context, progress func(assets int)) (*mo
 	}
 	if err := rows.Err(); err != nil {
 		return nil, c.queryError(ctx, err, "pg_attribute")
+	}
+
+	if err := c.viewDeps(ctx, tx, snap, byOID); err != nil {
+		return nil, err
 	}
 
 	if err := c.freshness(ctx, tx, info, snap, colTypes); err != nil {

@@ -228,6 +228,37 @@ func (c *sqliteConnector) assets(objs []sqliteObject) (assets []models.ObservedA
 	return assets, flags
 }
 
+// sqliteViewDeps sets DependsOn of every view among assets from its CREATE
+// VIEW statement (viewReferences): the tables and views of the file it
+// names that were crawled. SQLite matches names ignoring case; a schema
+// other than main (an attached database, temp) is not this file.
+func sqliteViewDeps(objs []sqliteObject, assets []models.ObservedAsset) {
+	keys := make(map[string]string, len(assets))
+	for i := range assets {
+		keys[strings.ToLower(assets[i].Name)] = assets[i].Key()
+	}
+	lookup := func(schema, name string) (string, bool) {
+		if !strings.EqualFold(schema, sqliteSchema) {
+			return "", false
+		}
+		key, ok := keys[strings.ToLower(name)]
+		return key, ok
+	}
+	sqlOf := make(map[string]string, len(objs))
+	for _, o := range objs {
+		if o.typ == "view" {
+			sqlOf[o.name] = o.sql
+		}
+	}
+	for i := range assets {
+		o := &assets[i]
+		if o.Kind != models.AssetView {
+			continue
+		}
+		o.DependsOn = resolveViewRefs(viewReferences(sqlOf[o.Name], dialectSQLite), sqliteSchema, o.Key(), lookup)
+	}
+}
+
 // Test opens the file and says what it holds.
 func (c *sqliteConnector) Test(ctx context.Context) (models.ConnectionTest, error) {
 	m, err := c.begin(ctx)
@@ -260,6 +291,7 @@ func (c *sqliteConnector) Crawl(ctx context.Context, progress func(assets int)) 
 		return nil, err
 	}
 	assets, flags := c.assets(objs)
+	sqliteViewDeps(objs, assets)
 	if progress != nil {
 		progress(len(assets))
 	}
