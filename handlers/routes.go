@@ -23,6 +23,8 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 	// Pages: everyone signed in reads; writes are authorized in the store.
 	pages := e.Group("", s.requireSignIn)
 	pages.GET("/", s.home)
+	pages.GET("/search", s.searchPage)
+	pages.GET("/search/suggest", s.searchSuggest)
 
 	pages.GET("/profile", s.profileShow)
 	pages.POST("/profile/tokens", s.profileTokenCreate)
@@ -113,6 +115,7 @@ func (s *Server) routes(e *echo.Echo, metrics echo.HandlerFunc) {
 
 	// JSON API for automation, authenticated with bearer tokens.
 	api := e.Group("/api/v1", s.requireToken)
+	api.GET("/search", s.apiSearch)
 	api.GET("/domains", s.apiDomainList)
 	api.POST("/domains", s.apiDomainCreate)
 	api.GET("/domains/:domain", s.apiDomainGet)

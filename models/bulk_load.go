@@ -33,6 +33,9 @@ func (s *Store) Load(ctx context.Context, fn func(*BulkLoad) error) error {
 		if err := fn(b); err != nil {
 			return err
 		}
+		if err := reindexIn(tx, s.now()); err != nil { // bulk rows skip the writes that index
+			return err
+		}
 		return touchFindings(tx) // the findings filter lists the sources
 	})
 	if err != nil {

@@ -195,6 +195,9 @@ func (s *Store) SaveContract(ctx context.Context, p Principal, domainSlug, produ
 		if err := s.judgeQuality(tx, c.ID, now); err != nil { // its rules may have changed
 			return err
 		}
+		if err := indexProducts(tx, now, []uint{prod.ID}); err != nil { // its properties are found
+			return err
+		}
 		return s.judgeSave(tx, prod)
 	})
 	if err != nil {
@@ -326,6 +329,9 @@ func (s *Store) DeleteContract(ctx context.Context, p Principal, domainSlug, pro
 			return err
 		}
 		if err := s.audit(tx, p, "deleted", "contract", c.ID, domainSlug+"/"+prod.Slug+"/"+port.Name, c.auditFields(), nil); err != nil {
+			return err
+		}
+		if err := indexProducts(tx, s.now(), []uint{prod.ID}); err != nil {
 			return err
 		}
 		return s.judgeSave(tx, prod)

@@ -108,8 +108,8 @@ func (s *Store) SourceAssets(ctx context.Context, sourceID uint) ([]Asset, error
 // RecordCrawl stores what a crawl saw, derives freshness and usage, marks
 // assets not seen as gone, and ends the run as succeeded, all in one
 // transaction; then it brings what depends on the assets up to date: the
-// health of the products whose ports are in the source, and the source's
-// findings. stored are the source's assets (SourceAssets); nil loads them.
+// health of the products whose ports are in the source, the source's
+// findings and policies, and the search entries of its assets. stored are the source's assets (SourceAssets); nil loads them.
 //
 // Those follow-ups run after the commit, so a failure there does not undo
 // the crawl: it is logged, and the scheduled evaluation catches up.
@@ -129,6 +129,9 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 	}
 	if err := s.EvaluateSourcePolicies(ctx, src.ID); err != nil {
 		log.Error("evaluate policies after a crawl", "error", err)
+	}
+	if err := s.IndexSource(ctx, src.ID); err != nil {
+		log.Error("index the crawled assets for search", "error", err)
 	}
 	return run, nil
 }

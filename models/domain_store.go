@@ -123,6 +123,9 @@ func (s *Store) CreateDomain(ctx context.Context, p Principal, in DomainInput) (
 		if err := tx.Create(d).Error; err != nil {
 			return err
 		}
+		if err := indexDomains(tx, s.now(), []uint{d.ID}); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "created", "domain", d.ID, d.Slug, nil, d.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -188,6 +191,9 @@ func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, chan
 		if err := touchFindings(tx); err != nil { // findings show its name
 			return err
 		}
+		if err := s.indexDomainAndProducts(tx, d.ID); err != nil { // they show its name and slug
+			return err
+		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) { // lost a race with another writer
@@ -225,6 +231,9 @@ func (s *Store) SetDomainStatus(ctx context.Context, p Principal, slug, status s
 		action := "retired"
 		if status == DomainActive {
 			action = "reactivated"
+		}
+		if err := indexDomains(tx, s.now(), []uint{d.ID}); err != nil {
+			return err
 		}
 		return s.audit(tx, p, action, "domain", d.ID, d.Slug, before, d.auditFields())
 	})

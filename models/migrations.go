@@ -280,6 +280,13 @@ func migrations() []*gormigrate.Migration {
 		ID:       "0012_asset_lineage",
 		Migrate:  migrateLineage,
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("asset_edges") },
+	}, {
+		// Search: one entry per thing a person can find, and the database's
+		// own text index over them. Existing rows are indexed here once;
+		// the writes keep the index from then on.
+		ID:       "0013_search",
+		Migrate:  func(tx *gorm.DB) error { return migrateSearchAndIndex(tx) },
+		Rollback: rollbackSearch,
 	}}
 }
 

@@ -59,8 +59,10 @@ func (s *Store) CreatePolicy(ctx context.Context, p Principal, in PolicyInput) (
 		}
 		out.Policy = pol
 		if !direct {
-			out.Proposal, err = s.propose(tx, p, pol, ActionCreate, pol.PolicySpec, in.Comment)
-			return err
+			if out.Proposal, err = s.propose(tx, p, pol, ActionCreate, pol.PolicySpec, in.Comment); err != nil {
+				return err
+			}
+			return indexPolicies(tx, s.now(), []uint{pol.ID}) // a proposed policy can be found too
 		}
 		return s.adopt(tx, p, pol, pol.PolicySpec, nil, true)
 	})
@@ -290,6 +292,9 @@ func (s *Store) adopt(tx *gorm.DB, p Principal, pol *Policy, spec PolicySpec, pr
 	if err := s.audit(tx, p, action, "policy", pol.ID, pol.Key, before, spec.auditFields()); err != nil {
 		return err
 	}
+	if err := indexPolicies(tx, s.now(), []uint{pol.ID}); err != nil {
+		return err
+	}
 	_, _, err := s.evaluatePolicies(tx.Statement.Context, tx, nil)
 	return err
 }
@@ -305,6 +310,9 @@ func (s *Store) retire(tx *gorm.DB, p Principal, pol *Policy) error {
 		return err
 	}
 	if err := s.audit(tx, p, "retired", "policy", pol.ID, pol.Key, map[string]string{"state": was}, map[string]string{"state": PolicyRetired}); err != nil {
+		return err
+	}
+	if err := indexPolicies(tx, s.now(), []uint{pol.ID}); err != nil { // a retired policy leaves the index
 		return err
 	}
 	_, _, err := s.evaluatePolicies(tx.Statement.Context, tx, nil)

@@ -254,6 +254,9 @@ func (s *Store) createProductIn(tx *gorm.DB, p Principal, in ProductInput) (*Pro
 	if err := s.audit(tx, p, "created", "product", prod.ID, domain.Slug+"/"+prod.Slug, nil, prod.auditFields()); err != nil {
 		return nil, err
 	}
+	if err := indexProducts(tx, s.now(), []uint{prod.ID}); err != nil {
+		return nil, err
+	}
 	return prod, s.judgeSave(tx, prod)
 }
 
@@ -328,6 +331,9 @@ func (s *Store) changeProductIn(tx *gorm.DB, p Principal, domainSlug, slug strin
 	if err := s.audit(tx, p, "updated", "product", prod.ID, domain.Slug+"/"+prod.Slug, before, prod.auditFields()); err != nil {
 		return nil, err
 	}
+	if err := indexProducts(tx, s.now(), []uint{prod.ID}); err != nil {
+		return nil, err
+	}
 	return prod, s.judgeSave(tx, prod)
 }
 
@@ -378,6 +384,9 @@ func (s *Store) SetProductStatus(ctx context.Context, p Principal, domainSlug, s
 			return err
 		}
 		if err := s.audit(tx, p, "status changed", "product", prod.ID, domainSlug+"/"+slug, before, prod.auditFields()); err != nil {
+			return err
+		}
+		if err := indexProducts(tx, s.now(), []uint{prod.ID}); err != nil {
 			return err
 		}
 		return s.judgeSave(tx, prod)

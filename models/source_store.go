@@ -149,6 +149,9 @@ func (s *Store) CreateSource(ctx context.Context, p Principal, in SourceInput) (
 		if err := touchFindings(tx); err != nil { // the findings filter lists it
 			return err
 		}
+		if err := indexSources(tx, s.now(), []uint{src.ID}); err != nil {
+			return err
+		}
 		return s.audit(tx, p, "created", "source", src.ID, src.Slug, nil, src.auditFields())
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -263,6 +266,13 @@ func (s *Store) updateSource(ctx context.Context, p Principal, current *Source, 
 		after := src.auditFields()
 		if in.DSN != "" {
 			after["connection"] = "changed" // the audit log never holds secrets
+		}
+		// Its assets' entries name it and link to it.
+		if err := indexSources(tx, s.now(), []uint{src.ID}); err != nil {
+			return err
+		}
+		if err := indexSourceAssets(tx, s.now(), src.ID); err != nil {
+			return err
 		}
 		return s.audit(tx, p, "updated", "source", src.ID, src.Slug, before, after)
 	})

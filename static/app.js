@@ -144,6 +144,66 @@
     }
   }, true);
 
+  // --- g. Header search typeahead (form[data-typeahead]) ----------------------
+
+  // The suggestions are a listbox the input controls (ARIA combobox): arrow
+  // keys move the active option, Enter opens it, Escape closes the list.
+  // Without an active option, Enter submits to the search page.
+  function typeaheadOptions(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    return list ? Array.prototype.slice.call(list.querySelectorAll("[role=option]")) : [];
+  }
+  function setActive(input, options, index) {
+    options.forEach(function (o, i) { o.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    if (index >= 0) input.setAttribute("aria-activedescendant", options[index].id);
+    else input.removeAttribute("aria-activedescendant");
+  }
+  document.addEventListener("keydown", function (e) {
+    var input = e.target;
+    if (!(input instanceof HTMLInputElement) || !input.closest("form[data-typeahead]")) return;
+    var options = typeaheadOptions(input);
+    var current = options.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!options.length) return;
+      e.preventDefault();
+      var next = e.key === "ArrowDown" ? current + 1 : current - 1;
+      if (next >= options.length) next = 0;
+      if (next < 0) next = options.length - 1;
+      setActive(input, options, next);
+    } else if (e.key === "Enter" && current >= 0) {
+      var link = options[current].querySelector("a");
+      if (link) { e.preventDefault(); window.location.href = link.href; }
+    } else if (e.key === "Escape") {
+      var list = document.getElementById(input.getAttribute("aria-controls"));
+      if (list) list.innerHTML = "";
+      input.setAttribute("aria-expanded", "false");
+      setActive(input, [], -1);
+    }
+  });
+  // However Enter reaches the form (a keypress after the keydown), an
+  // active option wins over the search page.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches("form[data-typeahead]")) return;
+    var input = form.querySelector("[aria-activedescendant]");
+    var option = input && document.getElementById(input.getAttribute("aria-activedescendant"));
+    var link = option && option.querySelector("a");
+    if (link) { e.preventDefault(); window.location.href = link.href; }
+  }, true);
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var list = e.target;
+    if (!(list instanceof Element) || !list.matches(".search-suggestions")) return;
+    var input = document.querySelector("[aria-controls='" + list.id + "']");
+    if (input) {
+      input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+  });
+  document.addEventListener("click", function (e) {
+    if (e.target instanceof Element && e.target.closest("form[data-typeahead]")) return;
+    document.querySelectorAll(".search-suggestions").forEach(function (l) { l.innerHTML = ""; });
+  });
+
   // --- Wiring ----------------------------------------------------------------
 
   function refresh() { initSlugs(); syncInvalid(); }

@@ -20,6 +20,8 @@ type Page struct {
 	// Assets are the static files' content hashes by name (see
 	// static.Fingerprints); without one a file is linked plainly.
 	Assets map[string]string
+	// SearchQuery fills the header's search box (on the search page).
+	SearchQuery string
 }
 
 // asset is the address of a static file, with its content hash when known.

@@ -34,6 +34,7 @@ Usage:
   meshport contracts export --port D/P/PORT     print a port's data contract (ODCS v3.1.0 YAML)
   meshport contracts import --port D/P/PORT -f FILE  save an ODCS file as the port's contract
   meshport apply -f FILE|DIR [--dry-run]        create or update products from ODPS files, all or none
+  meshport search reindex                       rebuild the search index (writes keep it current)
 
 Every flag can also be set as MESHPORT_<FLAG> (e.g. MESHPORT_DATABASE_URL).
 Run "meshport COMMAND -h" for a command's flags.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return contractsCmd(ctx, args, stdout, stderr)
 	case "apply":
 		return applyCmd(ctx, args, stdout, stderr)
+	case "search":
+		return searchCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
