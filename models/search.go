@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -78,6 +80,9 @@ type SearchHit struct {
 	// Rank: 0 exact name, 1 name prefix, 2 tags and owners, 3 the rest, 4
 	// a near spelling (PostgreSQL).
 	Rank int `json:"rank"`
+
+	kindRank int
+	id       uint
 }
 
 // SearchFacet counts the matches of one facet value.
@@ -88,9 +93,11 @@ type SearchFacet struct {
 
 // SearchPage is one page of results with the facets of the whole match.
 type SearchPage struct {
-	Query  SearchQuery              `json:"-"`
-	Hits   []SearchHit              `json:"items"`
-	Total  int64                    `json:"total"`
+	Query SearchQuery `json:"-"`
+	Hits  []SearchHit `json:"items"`
+	Total int64       `json:"total"`
+	// More: there are more matches than Total counts (the cap).
+	More   bool                     `json:"more,omitempty"`
 	Facets map[string][]SearchFacet `json:"facets"`
 	// Next continues after this page; "" at the end.
 	Next string `json:"next,omitempty"`
@@ -124,14 +131,24 @@ func likeEscape(s string) string {
 // mean themselves.
 func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// kindOrder lists results of equal rank products first, policies last.
-const kindOrder = `CASE kind WHEN 'product' THEN 0 WHEN 'domain' THEN 1 WHEN 'source' THEN 2 WHEN 'asset' THEN 3
-	WHEN 'column' THEN 4 WHEN 'property' THEN 5 ELSE 6 END`
+// Search caps: a search ranks at most searchCandidates matches (names
+// that equal or start with the text come first, from the name index), and
+// counts at most searchCountCap; a broader search says "more than".
+const (
+	searchCandidates = 1000
+	searchCountCap   = 10000
+)
 
 // Search finds what matches q, ranked: exact name, then name prefix, then
 // tags and owners, then descriptions and columns (and on PostgreSQL a near
 // spelling last). Everyone signed in may read the whole catalog, so every
 // match is shown.
+//
+// It works in two steps so a broad word over millions of columns stays
+// fast: the names equal to or starting with the text come in index order
+// (kind first), the other matches from the text index, at most
+// searchCandidates; those are ranked in Go. The facets count the
+// candidates (all the matches unless the total is over the cap).
 func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) {
 	q.Normalize()
 	if err := q.Validate().Err(); err != nil {
@@ -142,77 +159,143 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	if q.Q == "" {
 		return page, nil
 	}
+	if offset+q.Limit > searchCandidates {
+		return page, nil // past what a search ranks: the page says to narrow it
+	}
 	tx := s.db.WithContext(ctx)
 	postgres := tx.Dialector.Name() == "postgres"
 	text := strings.ToLower(q.Q)
-	like := "%" + likeEscape(text) + "%"
-	prefix := likeEscape(text) + "%"
-	// The candidates: the database's text index finds them.
-	match := func(db *gorm.DB) *gorm.DB {
-		switch {
-		case postgres:
-			return db.Where(`(search_vector @@ plainto_tsquery('simple', ?) OR lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
-				OR lower(name) % ?)`, text, like, text)
-		case utf8.RuneCountInString(text) >= 3:
-			return db.Where(`id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`, ftsPhrase(text))
-		default:
-			// The trigram index needs three characters: names that start
-			// so, as a range over the index on lower(name).
-			return db.Where(`lower(name) >= ? AND lower(name) < ?`, text, text+"\U0010FFFF")
-		}
-	}
-	facets := func(db *gorm.DB, except string) *gorm.DB {
-		for _, f := range []struct{ name, col, value string }{{"kind", "kind", q.Kind}, {"domain", "domain_slug", q.Domain},
-			{"classification", "classification", q.Classification}, {"status", "status", q.Status}, {"source_kind", "source_kind", q.SourceKind}} {
-			if f.value != "" && f.name != except {
+	filtered := func(db *gorm.DB) *gorm.DB {
+		for _, f := range []struct{ col, value string }{{"kind", q.Kind}, {"domain_slug", q.Domain},
+			{"classification", q.Classification}, {"status", q.Status}, {"source_kind", q.SourceKind}} {
+			if f.value != "" {
 				db = db.Where(f.col+" = ?", f.value)
 			}
 		}
 		return db
 	}
-	base := func(except string) *gorm.DB { return facets(match(tx.Model(&SearchEntry{})), except) }
-	if err := base("").Count(&page.Total).Error; err != nil {
-		return nil, internal("search", err)
-	}
-	rank := `CASE WHEN lower(name) = ? THEN 0 WHEN lower(name) LIKE ? ESCAPE '\' THEN 1 WHEN lower(tags) LIKE ? ESCAPE '\' THEN 2`
-	args := []any{text, prefix, like}
+	// Names equal to or starting with the text, as a range over the name
+	// index (in byte order on PostgreSQL, whatever the collation).
+	nameCol := "lower(name)"
 	if postgres {
-		rank += ` WHEN lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\' OR search_vector @@ plainto_tsquery('simple', ?) THEN 3 ELSE 4 END`
-		args = append(args, like, text)
-	} else {
-		rank += ` ELSE 3 END`
+		nameCol = `(lower(name) COLLATE "C")`
 	}
-	type hitRow struct {
-		SearchEntry
-		Rank int
-	}
-	var rows []hitRow
-	err := base("").Select("search_entries.*, "+rank+" AS rank", args...).
-		Order("rank, " + kindOrder + ", length(name), name, id").Offset(offset).Limit(q.Limit + 1).Find(&rows).Error
+	var byName []SearchEntry
+	err := filtered(tx.Model(&SearchEntry{})).Where(nameCol+" >= ? AND "+nameCol+" < ?", text, text+"\U0010FFFF").
+		Order(nameCol + ", kind_rank").Limit(searchCandidates).Find(&byName).Error
 	if err != nil {
+		return nil, internal("search names", err)
+	}
+	// Everything else that matches, from the text index.
+	match := func(db *gorm.DB) *gorm.DB {
+		switch {
+		case postgres:
+			return db.Where(`(search_vector @@ plainto_tsquery('simple', ?) OR lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
+				OR lower(name) % ?)`, text, "%"+likeEscape(text)+"%", text)
+		case utf8.RuneCountInString(text) >= 3:
+			return db.Where(`id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`, ftsPhrase(text))
+		default: // the trigram index needs three characters: names alone
+			return db.Where("1 = 0")
+		}
+	}
+	var others []SearchEntry
+	if err := filtered(match(tx.Model(&SearchEntry{}))).Limit(searchCandidates).Find(&others).Error; err != nil {
 		return nil, internal("search", err)
 	}
-	if len(rows) > q.Limit {
-		rows, page.Next = rows[:q.Limit], encodeCursor(offset+q.Limit)
+	var total int64
+	counted := filtered(match(tx.Model(&SearchEntry{}))).Select("id").Limit(searchCountCap + 1)
+	if err := tx.Table("(?) AS m", counted).Count(&total).Error; err != nil {
+		return nil, internal("search count", err)
 	}
-	for _, r := range rows {
-		page.Hits = append(page.Hits, SearchHit{Kind: r.Kind, Name: r.Name, Title: r.Title, Context: r.Context, Snippet: snippet(r.Body, text),
-			URL: r.URL, Domain: r.DomainSlug, Classification: r.Classification, Status: r.Status, SourceKind: r.SourceKind, Rank: r.Rank})
-	}
-	if q.Suggest {
-		return page, nil
-	}
-	for _, f := range []struct{ name, col string }{{"kind", "kind"}, {"domain", "domain_slug"}, {"classification", "classification"},
-		{"status", "status"}, {"source_kind", "source_kind"}} {
-		var counts []SearchFacet
-		err := base(f.name).Select(f.col + " AS value, count(*) AS count").Where(f.col + " <> ''").Group(f.col).
-			Order("count DESC, value").Limit(50).Scan(&counts).Error
-		if err != nil {
-			return nil, internal("search facets", err)
+	seen := make(map[uint]bool, len(byName)+len(others))
+	var hits []SearchHit
+	like := strings.Contains
+	for _, list := range [][]SearchEntry{byName, others} {
+		for _, e := range list {
+			if seen[e.ID] {
+				continue
+			}
+			seen[e.ID] = true
+			name := strings.ToLower(e.Name)
+			rank := 3
+			switch {
+			case name == text:
+				rank = 0
+			case strings.HasPrefix(name, text):
+				rank = 1
+			case like(strings.ToLower(e.Tags), text):
+				rank = 2
+			case postgres && !like(strings.ToLower(e.Name+" "+e.Tags+" "+e.Body), text) && !wordsIn(strings.ToLower(e.Name+" "+e.Tags+" "+e.Body), text):
+				rank = 4 // only a near spelling
+			}
+			hits = append(hits, SearchHit{Kind: e.Kind, Name: e.Name, Title: e.Title, Context: e.Context, Snippet: snippet(e.Body, text),
+				URL: e.URL, Domain: e.DomainSlug, Classification: e.Classification, Status: e.Status, SourceKind: e.SourceKind, Rank: rank,
+				kindRank: kindRank(e.Kind), id: e.ID})
 		}
-		page.Facets[f.name] = counts
+	}
+	if int64(len(hits)) > total {
+		total = int64(len(hits)) // names shorter than the trigram index reads
+	}
+	page.Total, page.More = min(total, searchCountCap), total > searchCountCap
+	slices.SortFunc(hits, func(a, b SearchHit) int {
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.kindRank, b.kindRank), cmp.Compare(len(a.Name), len(b.Name)),
+			strings.Compare(a.Name, b.Name), cmp.Compare(a.id, b.id))
+	})
+	if !q.Suggest {
+		page.Facets = facetsOf(hits)
+	}
+	if offset < len(hits) {
+		end := min(offset+q.Limit, len(hits))
+		page.Hits = hits[offset:end]
+		if end < len(hits) {
+			page.Next = encodeCursor(end)
+		}
 	}
 	return page, nil
+}
+
+// wordsIn reports whether every word of text is in s (the tsvector's
+// match, roughly: words anywhere, in any order).
+func wordsIn(s, text string) bool {
+	for _, w := range strings.Fields(text) {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// facetsOf counts the candidates per facet value, most first.
+func facetsOf(hits []SearchHit) map[string][]SearchFacet {
+	counts := map[string]map[string]int64{}
+	add := func(facet, value string) {
+		if value == "" {
+			return
+		}
+		if counts[facet] == nil {
+			counts[facet] = map[string]int64{}
+		}
+		counts[facet][value]++
+	}
+	for _, h := range hits {
+		add("kind", h.Kind)
+		add("domain", h.Domain)
+		add("classification", h.Classification)
+		add("status", h.Status)
+		add("source_kind", h.SourceKind)
+	}
+	out := map[string][]SearchFacet{}
+	for facet, values := range counts {
+		list := make([]SearchFacet, 0, len(values))
+		for v, n := range values {
+			list = append(list, SearchFacet{Value: v, Count: n})
+		}
+		slices.SortFunc(list, func(a, b SearchFacet) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
+		})
+		out[facet] = list
+	}
+	return out
 }
 
 // snippet is the part of body around the first match, for the result line.

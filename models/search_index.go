@@ -20,6 +20,7 @@ import (
 type SearchEntry struct {
 	ID             uint   `gorm:"primaryKey"`
 	Kind           string `gorm:"size:16;not null"`
+	KindRank       int    `gorm:"not null"`
 	Ref            string `gorm:"size:600;not null"`
 	Name           string `gorm:"type:text;not null"`
 	Title          string `gorm:"type:text;not null"`
@@ -51,16 +52,25 @@ const (
 	SearchPolicy   = "policy"
 )
 
+func kindRank(kind string) int {
+	for i, k := range SearchKinds() {
+		if k == kind {
+			return i
+		}
+	}
+	return len(SearchKinds())
+}
+
 // SearchKinds lists the kinds, as the facet shows them.
 func SearchKinds() []string {
 	return []string{SearchProduct, SearchDomain, SearchSource, SearchAsset, SearchColumn, SearchProperty, SearchPolicy}
 }
 
-var searchColumns = []string{"kind", "ref", "name", "title", "context", "tags", "body", "url", "domain_id", "product_id",
+var searchColumns = []string{"kind", "ref", "kind_rank", "name", "title", "context", "tags", "body", "url", "domain_id", "product_id",
 	"source_id", "asset_id", "policy_id", "domain_slug", "classification", "status", "source_kind", "digest", "updated_at"}
 
 func (e *SearchEntry) row() []any {
-	return []any{e.Kind, e.Ref, e.Name, e.Title, e.Context, e.Tags, e.Body, e.URL, e.DomainID, e.ProductID,
+	return []any{e.Kind, e.Ref, kindRank(e.Kind), e.Name, e.Title, e.Context, e.Tags, e.Body, e.URL, e.DomainID, e.ProductID,
 		e.SourceID, e.AssetID, e.PolicyID, e.DomainSlug, e.Classification, e.Status, e.SourceKind, e.Digest, e.UpdatedAt}
 }
 
