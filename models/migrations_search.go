@@ -18,13 +18,13 @@ func migrateSearch(tx *gorm.DB) error {
 	type Asset struct{ ID uint }
 	type Policy struct{ ID uint }
 	type SearchEntry struct {
-		ID    uint   `gorm:"primaryKey"`
-		Kind  string `gorm:"size:16;not null;uniqueIndex:idx_search_ref,priority:1;index:idx_search_kind"`
+		ID   uint   `gorm:"primaryKey"`
+		Kind string `gorm:"size:16;not null;uniqueIndex:idx_search_ref,priority:1;index:idx_search_kind"`
 		// KindRank orders kinds (products first) inside the name index.
-		KindRank int `gorm:"not null;default:0"`
-		Ref   string `gorm:"size:600;not null;uniqueIndex:idx_search_ref,priority:2"`
-		Name  string `gorm:"type:text;not null"`
-		Title string `gorm:"type:text;not null"`
+		KindRank int    `gorm:"not null;default:0"`
+		Ref      string `gorm:"size:600;not null;uniqueIndex:idx_search_ref,priority:2"`
+		Name     string `gorm:"type:text;not null"`
+		Title    string `gorm:"type:text;not null"`
 		// Context says where it is ("column of public.orders in Shop").
 		Context        string   `gorm:"type:text;not null;default:''"`
 		Tags           string   `gorm:"type:text;not null;default:''"`
