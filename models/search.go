@@ -186,26 +186,38 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	if err != nil {
 		return nil, internal("search names", err)
 	}
-	// Everything else that matches, from the text index.
-	match := func(db *gorm.DB) *gorm.DB {
+	// Everything else that matches, from the text index. On SQLite the
+	// FTS table leads the join, so a LIMIT stops it early instead of
+	// collecting every matching row first.
+	matching := func() *gorm.DB {
 		switch {
 		case postgres:
-			return db.Where(`(search_vector @@ plainto_tsquery('simple', ?) OR lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
+			return tx.Model(&SearchEntry{}).Where(`(search_vector @@ plainto_tsquery('simple', ?) OR lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
 				OR lower(name) % ?)`, text, "%"+likeEscape(text)+"%", text)
 		case utf8.RuneCountInString(text) >= 3:
-			return db.Where(`id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)`, ftsPhrase(text))
+			return tx.Table("search_fts").Joins("JOIN search_entries ON search_entries.id = search_fts.rowid").
+				Where("search_fts MATCH ?", ftsPhrase(text))
 		default: // the trigram index needs three characters: names alone
-			return db.Where("1 = 0")
+			return nil
 		}
 	}
-	var others []SearchEntry
-	if err := filtered(match(tx.Model(&SearchEntry{}))).Limit(searchCandidates).Find(&others).Error; err != nil {
-		return nil, internal("search", err)
+	countCap := searchCountCap
+	if q.Suggest {
+		countCap = 1000 // "All 1,000+ results"
 	}
+	var others []SearchEntry
 	var total int64
-	counted := filtered(match(tx.Model(&SearchEntry{}))).Select("id").Limit(searchCountCap + 1)
-	if err := tx.Table("(?) AS m", counted).Count(&total).Error; err != nil {
-		return nil, internal("search count", err)
+	if m := matching(); m != nil {
+		// The typeahead's best are the names when there are enough of them.
+		if !q.Suggest || len(byName) < offset+q.Limit {
+			if err := filtered(m).Select("search_entries.*").Limit(searchCandidates).Find(&others).Error; err != nil {
+				return nil, internal("search", err)
+			}
+		}
+		counted := filtered(matching()).Select("search_entries.id").Limit(countCap + 1)
+		if err := tx.Table("(?) AS m", counted).Count(&total).Error; err != nil {
+			return nil, internal("search count", err)
+		}
 	}
 	seen := make(map[uint]bool, len(byName)+len(others))
 	var hits []SearchHit
@@ -236,7 +248,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	if int64(len(hits)) > total {
 		total = int64(len(hits)) // names shorter than the trigram index reads
 	}
-	page.Total, page.More = min(total, searchCountCap), total > searchCountCap
+	page.Total, page.More = min(total, int64(countCap)), total > int64(countCap)
 	slices.SortFunc(hits, func(a, b SearchHit) int {
 		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.kindRank, b.kindRank), cmp.Compare(len(a.Name), len(b.Name)),
 			strings.Compare(a.Name, b.Name), cmp.Compare(a.id, b.id))
