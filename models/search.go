@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // SearchQuery is a search as a person or the API asks it.
@@ -191,9 +192,13 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	// collecting every matching row first.
 	matching := func() *gorm.DB {
 		switch {
+		case postgres && strings.Contains(text, " "):
+			// Several words: the phrase anywhere (pg_trgm), or the words in
+			// any order (the tsvector).
+			return tx.Model(&SearchEntry{}).Where(`(lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
+				OR search_vector @@ plainto_tsquery('simple', ?))`, "%"+likeEscape(text)+"%", text)
 		case postgres:
-			return tx.Model(&SearchEntry{}).Where(`(search_vector @@ plainto_tsquery('simple', ?) OR lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'
-				OR lower(name) % ?)`, text, "%"+likeEscape(text)+"%", text)
+			return tx.Model(&SearchEntry{}).Where(`lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'`, "%"+likeEscape(text)+"%")
 		case utf8.RuneCountInString(text) >= 3:
 			return tx.Table("search_fts").Joins("JOIN search_entries ON search_entries.id = search_fts.rowid").
 				Where("search_fts MATCH ?", ftsPhrase(text))
@@ -217,6 +222,28 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 		counted := filtered(matching()).Select("search_entries.id").Limit(countCap + 1)
 		if err := tx.Table("(?) AS m", counted).Count(&total).Error; err != nil {
 			return nil, internal("search count", err)
+		}
+	}
+	// Near spellings (pg_trgm), only when the real matches do not fill the
+	// page: the similarity of every name is the costly part of a search.
+	if postgres && len(byName)+len(others) < offset+q.Limit && utf8.RuneCountInString(text) >= 3 {
+		var near []SearchEntry
+		err := filtered(tx.Model(&SearchEntry{})).Where("lower(name) % ?", text).
+			Order(clause.Expr{SQL: "similarity(lower(name), ?) DESC", Vars: []any{text}}).Limit(q.Limit).Find(&near).Error
+		if err != nil {
+			return nil, internal("search near spellings", err)
+		}
+		have := make(map[uint]bool, len(byName)+len(others))
+		for _, list := range [][]SearchEntry{byName, others} {
+			for _, e := range list {
+				have[e.ID] = true
+			}
+		}
+		for _, e := range near {
+			if !have[e.ID] {
+				others = append(others, e)
+				total++
+			}
 		}
 	}
 	seen := make(map[uint]bool, len(byName)+len(others))
