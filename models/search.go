@@ -192,6 +192,10 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	// collecting every matching row first.
 	matching := func() *gorm.DB {
 		switch {
+		case utf8.RuneCountInString(text) < 3:
+			// Trigram indexes need three characters: names alone (a LIKE
+			// over every row would read the table).
+			return nil
 		case postgres && strings.Contains(text, " "):
 			// Several words: the phrase anywhere (pg_trgm), or the words in
 			// any order (the tsvector).
@@ -199,11 +203,9 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 				OR search_vector @@ plainto_tsquery('simple', ?))`, "%"+likeEscape(text)+"%", text)
 		case postgres:
 			return tx.Model(&SearchEntry{}).Where(`lower(name || ' ' || tags || ' ' || body) LIKE ? ESCAPE '\'`, "%"+likeEscape(text)+"%")
-		case utf8.RuneCountInString(text) >= 3:
+		default:
 			return tx.Table("search_fts").Joins("JOIN search_entries ON search_entries.id = search_fts.rowid").
 				Where("search_fts MATCH ?", ftsPhrase(text))
-		default: // the trigram index needs three characters: names alone
-			return nil
 		}
 	}
 	countCap := searchCountCap
