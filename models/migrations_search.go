@@ -98,7 +98,9 @@ func rollbackSearch(tx *gorm.DB) error {
 }
 
 // migrateSearchAndIndex creates the index and fills it from what an
-// installation already holds.
+// installation already holds. The filling uses the index code of the
+// version that adds it, so a later change of the entries' columns must
+// come with a migration of its own (and a reindex).
 func migrateSearchAndIndex(tx *gorm.DB) error {
 	if err := migrateSearch(tx); err != nil {
 		return err
