@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -82,3 +84,16 @@ func Facets() []string { return []string{"kind", "domain", "classification", "st
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// marked writes h with its match in <mark>, escaped, without the spaces
+// templ would put between the parts.
+func marked(h Highlighted) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		out := templ.EscapeString(h.Before)
+		if h.Match != "" {
+			out += "<mark>" + templ.EscapeString(h.Match) + "</mark>"
+		}
+		_, err := io.WriteString(w, out+templ.EscapeString(h.After))
+		return err
+	})
+}
