@@ -109,7 +109,8 @@ func (s *Store) SourceAssets(ctx context.Context, sourceID uint) ([]Asset, error
 // assets not seen as gone, and ends the run as succeeded, all in one
 // transaction; then it brings what depends on the assets up to date: the
 // health of the products whose ports are in the source, the source's
-// findings and policies, and the search entries of its assets. stored are the source's assets (SourceAssets); nil loads them.
+// findings and policies. The search entries of its assets follow inside
+// the transaction. stored are the source's assets (SourceAssets); nil loads them.
 //
 // Those follow-ups run after the commit, so a failure there does not undo
 // the crawl: it is logged, and the scheduled evaluation catches up.
@@ -129,9 +130,6 @@ func (s *Store) RecordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 	}
 	if err := s.EvaluateSourcePolicies(ctx, src.ID); err != nil {
 		log.Error("evaluate policies after a crawl", "error", err)
-	}
-	if err := s.IndexSource(ctx, src.ID); err != nil {
-		log.Error("index the crawled assets for search", "error", err)
 	}
 	return run, nil
 }
@@ -217,6 +215,11 @@ func (s *Store) recordCrawl(ctx context.Context, run *CrawlRun, src *Source, sna
 		}
 		err := tx.Model(&Asset{}).Where("source_id = ? AND gone_at IS NULL AND last_seen_at < ?", src.ID, at).Update("last_seen_at", at).Error
 		if err != nil {
+			return err
+		}
+		// The search follows the crawl in its transaction: gone assets
+		// leave, new columns are found (only what changed is written).
+		if err := indexSourceAssets(tx, at, src.ID); err != nil {
 			return err
 		}
 		run.Status, run.FinishedAt, run.HeartbeatAt = RunSucceeded, &at, at

@@ -24,7 +24,10 @@ func migrateSearch(tx *gorm.DB) error {
 		KindRank int    `gorm:"not null;default:0"`
 		Ref      string `gorm:"size:600;not null;uniqueIndex:idx_search_ref,priority:2"`
 		Name     string `gorm:"type:text;not null"`
-		Title    string `gorm:"type:text;not null"`
+		// NameKey is the name lower-cased by Go (SQLite's lower() folds
+		// ASCII only), for the name index's prefix ranges.
+		NameKey string `gorm:"type:text;not null"`
+		Title   string `gorm:"type:text;not null"`
 		// Context says where it is ("column of public.orders in Shop").
 		Context        string   `gorm:"type:text;not null;default:''"`
 		Tags           string   `gorm:"type:text;not null;default:''"`
@@ -58,7 +61,7 @@ func migrateSearch(tx *gorm.DB) error {
 				(to_tsvector('simple', name || ' ' || tags || ' ' || body)) STORED`,
 			`CREATE INDEX idx_search_vector ON search_entries USING gin (search_vector)`,
 			`CREATE INDEX idx_search_name_trgm ON search_entries USING gin (lower(name) gin_trgm_ops)`,
-			`CREATE INDEX idx_search_name_lower ON search_entries ((lower(name) COLLATE "C"), kind_rank)`,
+			`CREATE INDEX idx_search_name_key ON search_entries ((name_key COLLATE "C"), kind_rank)`,
 			`CREATE INDEX idx_search_text_trgm ON search_entries USING gin (lower(name || ' ' || tags || ' ' || body) gin_trgm_ops)`,
 		} {
 			if err := tx.Exec(q).Error; err != nil {
@@ -68,7 +71,7 @@ func migrateSearch(tx *gorm.DB) error {
 		return nil
 	}
 	for _, q := range []string{
-		`CREATE INDEX idx_search_name_lower ON search_entries (lower(name), kind_rank)`,
+		`CREATE INDEX idx_search_name_key ON search_entries (name_key, kind_rank)`,
 		`CREATE VIRTUAL TABLE search_fts USING fts5(name, tags, body, content='search_entries', content_rowid='id', tokenize='trigram case_sensitive 0')`,
 		`CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN
 			INSERT INTO search_fts(rowid, name, tags, body) VALUES (new.id, new.name, new.tags, new.body); END`,

@@ -260,6 +260,9 @@ func (s *Store) propose(tx *gorm.DB, p Principal, pol *Policy, action string, sp
 		if err := tx.Model(pol).Omit(clause.Associations).Update("state", PolicyProposed).Error; err != nil {
 			return nil, err
 		}
+		if err := indexPolicies(tx, s.now(), []uint{pol.ID}); err != nil {
+			return nil, err
+		}
 	}
 	return prop, s.audit(tx, p, "proposed "+action, "policy", pol.ID, pol.Key, pol.PolicySpec.auditFields(), spec.auditFields())
 }

@@ -207,6 +207,9 @@ func (s *Store) closeProposal(tx *gorm.DB, p Principal, prop *PolicyProposal, ad
 			if err := tx.Model(pol).Omit(clause.Associations).Update("state", PolicyRejected).Error; err != nil {
 				return err
 			}
+			if err := indexPolicies(tx, now, []uint{pol.ID}); err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, p, "proposal rejected", "policy", pol.ID, pol.Key, nil, map[string]string{"proposal": itoa(prop.ID), "decided by": decidedBy})
 	}

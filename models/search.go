@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,13 +45,20 @@ func (q *SearchQuery) Normalize() {
 	if utf8.RuneCountInString(q.Q) > 200 {
 		q.Q = string([]rune(q.Q)[:200])
 	}
-	q.Kind = strings.ToLower(strings.TrimSpace(q.Kind))
-	q.Domain = strings.ToLower(strings.TrimSpace(q.Domain))
-	q.Classification = strings.ToLower(strings.TrimSpace(q.Classification))
-	q.Status = strings.ToLower(strings.TrimSpace(q.Status))
-	q.SourceKind = strings.ToLower(strings.TrimSpace(q.SourceKind))
-	if q.Limit <= 0 || q.Limit > 100 {
+	facet := func(v string, max int) string {
+		v = strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(v, "")))
+		if len(v) > max {
+			v = v[:max]
+		}
+		return v
+	}
+	q.Kind, q.Domain, q.Classification = facet(q.Kind, 16), facet(q.Domain, 63), facet(q.Classification, 16)
+	q.Status, q.SourceKind = facet(q.Status, 16), facet(q.SourceKind, 16)
+	switch {
+	case q.Limit <= 0:
 		q.Limit = 20
+	case q.Limit > 100:
+		q.Limit = 100
 	}
 }
 
@@ -59,6 +67,14 @@ func (q *SearchQuery) Validate() FieldErrors {
 	errs := FieldErrors{}
 	if q.Kind != "" && !oneOf(q.Kind, SearchKinds()) {
 		errs.Add("kind", "Choose one of: "+strings.Join(SearchKinds(), ", ")+".")
+	}
+	if q.Domain != "" && !slugPattern.MatchString(q.Domain) {
+		errs.Add("domain", "Give a domain's slug.")
+	}
+	for _, f := range []struct{ field, value string }{{"classification", q.Classification}, {"status", q.Status}, {"source_kind", q.SourceKind}} {
+		if f.value != "" && !facetValuePattern.MatchString(f.value) {
+			errs.Add(f.field, "Give one of the values the facet lists.")
+		}
 	}
 	if _, ok := decodeCursor(q.Cursor); !ok {
 		errs.Add("cursor", "This cursor is not one a search gave.")
@@ -103,6 +119,10 @@ type SearchPage struct {
 	// Next continues after this page; "" at the end.
 	Next string `json:"next,omitempty"`
 }
+
+// facetValuePattern is what a status, classification or source kind looks
+// like (the stored values are the store's own words).
+var facetValuePattern = regexp.MustCompile(`^[a-z][a-z -]{0,15}$`)
 
 func decodeCursor(c string) (int, bool) {
 	if c == "" {
@@ -177,13 +197,17 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (*SearchPage, error) 
 	}
 	// Names equal to or starting with the text, as a range over the name
 	// index (in byte order on PostgreSQL, whatever the collation).
-	nameCol := "lower(name)"
+	nameCol := "name_key"
 	if postgres {
-		nameCol = `(lower(name) COLLATE "C")`
+		nameCol = `(name_key COLLATE "C")`
+	}
+	nameLimit := searchCandidates
+	if q.Suggest {
+		nameLimit = offset + q.Limit
 	}
 	var byName []SearchEntry
 	err := filtered(tx.Model(&SearchEntry{})).Where(nameCol+" >= ? AND "+nameCol+" < ?", text, text+"\U0010FFFF").
-		Order(nameCol + ", kind_rank").Limit(searchCandidates).Find(&byName).Error
+		Order(nameCol + ", kind_rank").Limit(nameLimit).Find(&byName).Error
 	if err != nil {
 		return nil, internal("search names", err)
 	}
@@ -342,7 +366,7 @@ func facetsOf(hits []SearchHit) map[string][]SearchFacet {
 // snippet is the part of body around the first match, for the result line.
 func snippet(body, text string) string {
 	body = strings.Join(strings.Fields(body), " ")
-	i := strings.Index(strings.ToLower(body), text)
+	i := indexFold(body, text)
 	if i < 0 {
 		return truncate(body, 120)
 	}
@@ -355,4 +379,23 @@ func snippet(body, text string) string {
 		out = "…" + out
 	}
 	return truncate(out, 160)
+}
+
+// indexFold is the byte position in s of the first match of text ignoring
+// case, or -1; positions are in s itself (lower-casing can change a
+// string's length).
+func indexFold(s, text string) int {
+	n := utf8.RuneCountInString(text)
+	for i := range s {
+		j, k := i, 0
+		for k < n && j < len(s) {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+			k++
+		}
+		if k == n && strings.EqualFold(s[i:j], text) {
+			return i
+		}
+	}
+	return -1
 }

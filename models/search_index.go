@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -21,6 +22,7 @@ type SearchEntry struct {
 	ID             uint   `gorm:"primaryKey"`
 	Kind           string `gorm:"size:16;not null"`
 	KindRank       int    `gorm:"not null"`
+	NameKey        string `gorm:"type:text;not null"`
 	Ref            string `gorm:"size:600;not null"`
 	Name           string `gorm:"type:text;not null"`
 	Title          string `gorm:"type:text;not null"`
@@ -66,11 +68,11 @@ func SearchKinds() []string {
 	return []string{SearchProduct, SearchDomain, SearchSource, SearchAsset, SearchColumn, SearchProperty, SearchPolicy}
 }
 
-var searchColumns = []string{"kind", "ref", "kind_rank", "name", "title", "context", "tags", "body", "url", "domain_id", "product_id",
+var searchColumns = []string{"kind", "ref", "kind_rank", "name_key", "name", "title", "context", "tags", "body", "url", "domain_id", "product_id",
 	"source_id", "asset_id", "policy_id", "domain_slug", "classification", "status", "source_kind", "digest", "updated_at"}
 
 func (e *SearchEntry) row() []any {
-	return []any{e.Kind, e.Ref, kindRank(e.Kind), e.Name, e.Title, e.Context, e.Tags, e.Body, e.URL, e.DomainID, e.ProductID,
+	return []any{e.Kind, e.Ref, kindRank(e.Kind), strings.ToLower(e.Name), e.Name, e.Title, e.Context, e.Tags, e.Body, e.URL, e.DomainID, e.ProductID,
 		e.SourceID, e.AssetID, e.PolicyID, e.DomainSlug, e.Classification, e.Status, e.SourceKind, e.Digest, e.UpdatedAt}
 }
 
@@ -113,8 +115,20 @@ func replaceEntries(tx *gorm.DB, now time.Time, want []SearchEntry, where string
 	}
 	var rows [][]any
 	keep := make(map[uint]bool, len(want))
+	dup := make(map[string]bool, len(want))
 	for i := range want {
 		e := &want[i]
+		// A contract may name a property twice and a table a column twice:
+		// one entry each (PostgreSQL refuses to upsert a row twice).
+		e.Ref = boundedRef(e.Ref)
+		if dup[e.Kind+"\x00"+e.Ref] {
+			continue
+		}
+		dup[e.Kind+"\x00"+e.Ref] = true
+		// Index entries stay small (PostgreSQL's B-tree takes at most
+		// about 2.7 KB a row).
+		e.Name, e.Title, e.Context = truncate(e.Name, 300), truncate(e.Title, 300), truncate(e.Context, 600)
+		e.Tags, e.Body = truncate(e.Tags, 2000), truncate(e.Body, 4000)
 		e.Digest, e.UpdatedAt = e.digestOf(), now
 		if h, ok := byRef[e.Kind+"\x00"+e.Ref]; ok {
 			keep[h.ID] = true
@@ -413,14 +427,36 @@ func (s *Store) indexDomainAndProducts(tx *gorm.DB, domainID uint) error {
 	if err := indexDomains(tx, now, []uint{domainID}); err != nil {
 		return err
 	}
-	var ids []uint
+	var ids, sources, policies []uint
 	if err := tx.Model(&Product{}).Where("domain_id = ?", domainID).Pluck("id", &ids).Error; err != nil {
 		return err
 	}
-	if len(ids) == 0 {
+	if len(ids) > 0 {
+		if err := indexProducts(tx, now, ids); err != nil {
+			return err
+		}
+	}
+	// Every entry of the domain carries its slug (the domain facet).
+	if err := tx.Model(&Source{}).Where("domain_id = ?", domainID).Pluck("id", &sources).Error; err != nil {
+		return err
+	}
+	if len(sources) > 0 {
+		if err := indexSources(tx, now, sources); err != nil {
+			return err
+		}
+		for _, id := range sources {
+			if err := indexSourceAssets(tx, now, id); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Model(&Policy{}).Where("domain_id = ?", domainID).Pluck("id", &policies).Error; err != nil {
+		return err
+	}
+	if len(policies) == 0 {
 		return nil
 	}
-	return indexProducts(tx, now, ids)
+	return indexPolicies(tx, now, policies)
 }
 
 // IndexSource brings the search entries of a source's assets and columns
@@ -428,4 +464,18 @@ func (s *Store) indexDomainAndProducts(tx *gorm.DB, domainID uint) error {
 func (s *Store) IndexSource(ctx context.Context, sourceID uint) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return indexSourceAssets(tx, s.now(), sourceID) })
 	return internal("index source", err)
+}
+
+// boundedRef keeps a key within its column: a long one (a property or
+// column name of any length) becomes its start and a hash.
+func boundedRef(ref string) string {
+	if len(ref) <= 200 {
+		return ref
+	}
+	sum := sha256.Sum256([]byte(ref))
+	cut := 150
+	for cut > 0 && !utf8.RuneStart(ref[cut]) {
+		cut--
+	}
+	return ref[:cut] + "#" + hex.EncodeToString(sum[:16])
 }

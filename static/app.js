@@ -174,6 +174,7 @@
       var link = options[current].querySelector("a");
       if (link) { e.preventDefault(); window.location.href = link.href; }
     } else if (e.key === "Escape") {
+      if (options.length) e.preventDefault(); // close the list, keep the text
       var list = document.getElementById(input.getAttribute("aria-controls"));
       if (list) list.innerHTML = "";
       input.setAttribute("aria-expanded", "false");
@@ -197,11 +198,19 @@
     if (input) {
       input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
       input.removeAttribute("aria-activedescendant");
+      var status = input.form && input.form.querySelector("[data-suggestion-count]");
+      var n = list.querySelectorAll("[role=option]:not(.suggestion-all)").length;
+      if (status) status.textContent = n === 1 ? "1 suggestion" : n + " suggestions";
     }
   });
   document.addEventListener("click", function (e) {
     if (e.target instanceof Element && e.target.closest("form[data-typeahead]")) return;
-    document.querySelectorAll(".search-suggestions").forEach(function (l) { l.innerHTML = ""; });
+    document.querySelectorAll("form[data-typeahead]").forEach(function (form) {
+      var input = form.querySelector("[aria-controls]");
+      var list = input && document.getElementById(input.getAttribute("aria-controls"));
+      if (list) list.innerHTML = "";
+      if (input) { input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+    });
   });
 
   // --- Wiring ----------------------------------------------------------------

@@ -352,7 +352,7 @@ func HeaderSearch(q string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" placeholder=\"Search products, tables, columns…\" autocomplete=\"off\" maxlength=\"200\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" aria-controls=\"search-suggestions\" hx-get=\"/search/suggest\" hx-trigger=\"input changed delay:150ms, search\" hx-target=\"#search-suggestions\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\"><ul id=\"search-suggestions\" class=\"search-suggestions\" role=\"listbox\" aria-label=\"Suggestions\"></ul></form>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" placeholder=\"Search products, tables, columns…\" autocomplete=\"off\" maxlength=\"200\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" aria-controls=\"search-suggestions\" hx-get=\"/search/suggest\" hx-trigger=\"input changed delay:150ms, search\" hx-target=\"#search-suggestions\" hx-swap=\"innerHTML\" hx-sync=\"this:replace\"><ul id=\"search-suggestions\" class=\"search-suggestions\" role=\"listbox\" aria-label=\"Suggestions\"></ul><p class=\"visually-hidden\" aria-live=\"polite\" data-suggestion-count></p></form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
