@@ -191,7 +191,9 @@ func (s *Store) changeDomain(ctx context.Context, p Principal, slug string, chan
 		if err := touchFindings(tx); err != nil { // findings show its name
 			return err
 		}
-		if err := s.indexDomainAndProducts(tx, d.ID); err != nil { // they show its name and slug
+		// Its products, sources and policies show its name and slug.
+		renamed := before["name"] != d.Name || before["slug"] != d.Slug
+		if err := s.indexDomain(tx, d.ID, renamed); err != nil {
 			return err
 		}
 		return s.audit(tx, p, "updated", "domain", d.ID, d.Slug, before, d.auditFields())

@@ -420,11 +420,11 @@ func reindexIn(tx *gorm.DB, now time.Time) error {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// indexDomainAndProducts reindexes a domain and its products (which show
-// its name and slug).
-func (s *Store) indexDomainAndProducts(tx *gorm.DB, domainID uint) error {
+// indexDomain reindexes a domain and, when it was renamed, everything of
+// it (its products, sources, assets and policies show its name or slug).
+func (s *Store) indexDomain(tx *gorm.DB, domainID uint, renamed bool) error {
 	now := s.now()
-	if err := indexDomains(tx, now, []uint{domainID}); err != nil {
+	if err := indexDomains(tx, now, []uint{domainID}); err != nil || !renamed {
 		return err
 	}
 	var ids, sources, policies []uint
@@ -459,12 +459,6 @@ func (s *Store) indexDomainAndProducts(tx *gorm.DB, domainID uint) error {
 	return indexPolicies(tx, now, policies)
 }
 
-// IndexSource brings the search entries of a source's assets and columns
-// up to date, after a crawl; only what changed is written.
-func (s *Store) IndexSource(ctx context.Context, sourceID uint) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return indexSourceAssets(tx, s.now(), sourceID) })
-	return internal("index source", err)
-}
 
 // boundedRef keeps a key within its column: a long one (a property or
 // column name of any length) becomes its start and a hash.
