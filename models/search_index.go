@@ -459,7 +459,6 @@ func (s *Store) indexDomain(tx *gorm.DB, domainID uint, renamed bool) error {
 	return indexPolicies(tx, now, policies)
 }
 
-
 // boundedRef keeps a key within its column: a long one (a property or
 // column name of any length) becomes its start and a hash.
 func boundedRef(ref string) string {
