@@ -105,8 +105,23 @@ func replaceEntries(tx *gorm.DB, now time.Time, want []SearchEntry, where string
 		Ref    string
 		Digest string
 	}
+	// Scanned by hand: GORM's reflection over the 30,000 entries of a
+	// 10,000-table source cost more than the comparison.
 	var existing []have
-	if err := tx.Model(&SearchEntry{}).Select("id, kind, ref, digest").Where(where, args...).Find(&existing).Error; err != nil {
+	cur, err := tx.Model(&SearchEntry{}).Select("id, kind, ref, digest").Where(where, args...).Rows()
+	if err != nil {
+		return err
+	}
+	for cur.Next() {
+		var h have
+		if err := cur.Scan(&h.ID, &h.Kind, &h.Ref, &h.Digest); err != nil {
+			cur.Close()
+			return err
+		}
+		existing = append(existing, h)
+	}
+	cur.Close()
+	if err := cur.Err(); err != nil {
 		return err
 	}
 	byRef := make(map[string]have, len(existing))
