@@ -49,6 +49,10 @@ func (s *Server) renderProduct(c echo.Context, status int, p *models.Product, wa
 	if err != nil {
 		return err
 	}
+	reads, readBy, err := s.store.ProductNeighbours(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	card, err := s.productScorecard(c, p, waiver, waiverErrs)
 	if err != nil {
 		return err
@@ -57,6 +61,6 @@ func (s *Server) renderProduct(c echo.Context, status int, p *models.Product, wa
 	return s.render(c, status, products.Show(products.ShowData{
 		Page: s.page(c, p.Name, "products"), Product: *p, Audit: audit, CanEdit: principal(c).CanManageProducts(p.Domain),
 		PortAssets: portAssets, Health: models.HealthOf(p, portAssets, now), Now: now, Findings: findings, Scorecard: card,
-		Contracts: portContracts,
+		Contracts: portContracts, Reads: reads, ReadBy: readBy,
 	}))
 }

@@ -106,6 +106,9 @@ type ShowData struct {
 	Scorecard *ScorecardData
 	// Contracts are the ports' contracts, by lower-cased port name.
 	Contracts map[string]models.PortContractSummary
+	// Reads and ReadBy are the products upstream and downstream, from the
+	// crawled lineage of the ports.
+	Reads, ReadBy []models.ProductRef
 }
 
 func (d ShowData) contractOf(port string) (models.PortContractSummary, bool) {
