@@ -88,14 +88,7 @@ func (s *Store) AssetLineage(ctx context.Context, assetIDs []uint) (reads, readB
 // Products of every status are included: callers filter retired ones if
 // they must. Sorted by From, then To, each pair once.
 func (s *Store) ProductAssetEdges(ctx context.Context) ([]ProductEdge, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT pf.product_id, pt.product_id
-		FROM asset_edges e
-		JOIN assets af ON af.id = e.from_asset_id
-		JOIN assets ta ON ta.id = e.to_asset_id
-		JOIN output_ports pf ON pf.source_id = af.source_id AND pf.location = af.key
-		JOIN output_ports pt ON pt.source_id = ta.source_id AND pt.location = ta.key
-		WHERE pf.product_id <> pt.product_id
-		ORDER BY 1, 2`).Rows()
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT pf.product_id, pt.product_id` + productEdgesFrom + ` ORDER BY 1, 2`).Rows()
 	if err != nil {
 		return nil, internal("product asset edges", err)
 	}
@@ -155,3 +148,13 @@ func syncAssetEdges(ctx context.Context, tx *gorm.DB, sourceID uint, want map[ed
 	}
 	return newBulkWriter(tx, "asset_edges", []string{"from_asset_id", "to_asset_id", "source_id"}, "").write(ctx, tx, rows)
 }
+
+// productEdgesFrom joins asset edges to the ports at both ends: pf is the
+// port of the product that reads, pt of the one read.
+const productEdgesFrom = `
+		FROM asset_edges e
+		JOIN assets af ON af.id = e.from_asset_id
+		JOIN assets ta ON ta.id = e.to_asset_id
+		JOIN output_ports pf ON pf.source_id = af.source_id AND pf.location = af.key
+		JOIN output_ports pt ON pt.source_id = ta.source_id AND pt.location = ta.key
+		WHERE pf.product_id <> pt.product_id`

@@ -11,13 +11,8 @@ type ProductRef struct {
 // through its ports' crawled lineage (a view port reading another
 // product's table). Retired products are left out.
 func (s *Store) ProductNeighbours(ctx context.Context, productID uint) (reads, readBy []ProductRef, err error) {
-	const edges = `SELECT DISTINCT pf.product_id AS from_id, pt.product_id AS to_id
-		FROM asset_edges e
-		JOIN assets af ON af.id = e.from_asset_id
-		JOIN assets ta ON ta.id = e.to_asset_id
-		JOIN output_ports pf ON pf.source_id = af.source_id AND pf.location = af.key
-		JOIN output_ports pt ON pt.source_id = ta.source_id AND pt.location = ta.key
-		WHERE pf.product_id <> pt.product_id AND (pf.product_id = ? OR pt.product_id = ?)`
+	const edges = `SELECT DISTINCT pf.product_id AS from_id, pt.product_id AS to_id` + productEdgesFrom +
+		` AND (pf.product_id = ? OR pt.product_id = ?)`
 	rows, err := s.db.WithContext(ctx).Raw(`SELECT x.from_id, x.to_id, d.slug, p.slug, p.name, p.status
 		FROM (`+edges+`) x
 		JOIN products p ON p.id = CASE WHEN x.from_id = ? THEN x.to_id ELSE x.from_id END
